@@ -1,0 +1,59 @@
+"""GET /api/catalog/?on=YYYY-MM-DD: the catalog on a date, as JSON."""
+
+from django.http import JsonResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from .dates import parse_date
+from .models import ProvisionVersion
+from .selectors import catalog_on
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def _item(version: ProvisionVersion) -> dict:
+    return {
+        "appendix": version.provision.appendix,
+        "paragraph": version.provision.paragraph,
+        "text": version.text if version.text_recorded else None,
+        "text_recorded": version.text_recorded,
+        "footnote": version.footnote or None,
+        "in_force_from": _iso(version.in_force_from),
+        "in_force_from_confirmed": version.starts_confirmed,
+        "in_force_until": _iso(version.in_force_until),
+        "introduced_by": version.introduced_by.code,
+    }
+
+
+@require_GET
+def catalog_json(request):
+    raw = request.GET.get("on", "").strip()
+    try:
+        on = parse_date(raw) if raw else timezone.localdate()
+    except ValueError as error:
+        return JsonResponse({"error": str(error)}, status=400, json_dumps_params={"ensure_ascii": False})
+    result = catalog_on(on)
+    act = result.act
+    return JsonResponse(
+        {
+            "on": on.isoformat(),
+            "in_force": result.in_force,
+            "notice": result.notice or None,
+            "act": None
+            if act is None
+            else {
+                "code": act.code,
+                "title": act.title or None,
+                "effective_from": _iso(act.effective_from),
+                "effective_from_confirmed": act.effective_from_confirmed,
+                "valid_until": _iso(act.valid_until),
+                "abrogated_from": _iso(act.abrogated_from),
+                "abrogated_by": act.abrogated_by.code if act.abrogated_by else None,
+            },
+            "activities": [_item(v) for v in result.activities],
+            "own_production_criteria": [_item(v) for v in result.own_production_criteria],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )

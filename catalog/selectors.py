@@ -1,0 +1,229 @@
+"""Point-in-time reads of the catalog: what was in force on a day, and why nothing was."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from .models import LegalAct, ProvisionVersion, format_date
+
+
+@dataclass(frozen=True)
+class CatalogOnDate:
+    on: datetime.date
+    act: LegalAct | None
+    activities: list[ProvisionVersion] = field(default_factory=list)
+    own_production_criteria: list[ProvisionVersion] = field(default_factory=list)
+    notice: str = ""
+
+    @property
+    def in_force(self) -> bool:
+        return self.act is not None
+
+    @property
+    def accepted_certificate_kinds(self) -> set[str] | None:
+        """Certificate kinds the criteria in force accept; None when that wording is not recorded."""
+        if not self.own_production_criteria or any(not v.text_recorded for v in self.own_production_criteria):
+            return None
+        kinds: set[str] = set()
+        for version in self.own_production_criteria:
+            kinds.update(version.accepted_certificate_kinds)
+        return kinds
+
+
+def _list_acts() -> list[LegalAct]:
+    return list(
+        LegalAct.objects.filter(kind=LegalAct.Kind.LIST)
+        .select_related("abrogated_by")
+        .order_by("effective_from", "code")
+    )
+
+
+def _no_list_reason(on: datetime.date, acts: list[LegalAct]) -> str:
+    if not acts:
+        return _("No list of priority activities has been entered in the catalog.")
+    earlier = [act for act in acts if act.effective_from <= on]
+    if not earlier:
+        first = acts[0]
+        return _("No list was in force on %(on)s: order %(code)s took effect %(effective)s.") % {
+            "on": format_date(on),
+            "code": first.code,
+            "effective": first.effective_from_display
+            if not first.effective_from_confirmed
+            else _("on %(date)s") % {"date": format_date(first.effective_from)},
+        }
+    last = max(earlier, key=lambda act: act.ends_on or datetime.date.max)
+    if last.abrogated_from and last.abrogated_from <= on and last.ends_on == last.abrogated_from:
+        return _(
+            "No list is in force on %(on)s: order %(code)s was abrogated by order %(by)s with effect from "
+            "%(from)s, and no successor list has been entered."
+        ) % {
+            "on": format_date(on),
+            "code": last.code,
+            "by": last.abrogated_by.code if last.abrogated_by else _("(not recorded)"),
+            "from": format_date(last.abrogated_from),
+        }
+    return _("No list is in force on %(on)s: order %(code)s was valid until %(until)s.") % {
+        "on": format_date(on),
+        "code": last.code,
+        "until": format_date(last.valid_until),
+    }
+
+
+def catalog_on(on: datetime.date) -> CatalogOnDate:
+    """The provisions in force on `on` and the list act they belong to, or none and a plain reason.
+
+    A constant number of queries: the list acts, then the versions in force with their acts.
+    """
+    acts = _list_acts()
+    act = next((a for a in reversed(acts) if a.is_in_force_on(on)), None)
+    if act is None:
+        return CatalogOnDate(on=on, act=None, notice=_no_list_reason(on, acts))
+    versions = list(ProvisionVersion.objects.in_force(on=on).filter(provision__act=act).for_display())
+    notices = []
+    if not act.effective_from_confirmed:
+        notices.append(
+            _("Order %(code)s took effect %(date)s: the exact date is not confirmed.")
+            % {"code": act.code, "date": act.effective_from_display}
+        )
+    unconfirmed = sorted(
+        {v.introduced_by.code for v in versions if not v.starts_confirmed and v.introduced_by_id != act.pk}
+    )
+    if unconfirmed:
+        notices.append(
+            _(
+                "The entry into force of %(codes)s is not confirmed; "
+                "the wordings shown follow the earliest possible date."
+            )
+            % {"codes": ", ".join(unconfirmed)}
+        )
+    if any(not v.text_recorded for v in versions):
+        notices.append(_("Some wordings in force on this date are not recorded in the catalog."))
+    return CatalogOnDate(
+        on=on,
+        act=act,
+        activities=[v for v in versions if v.provision.appendix == 1],
+        own_production_criteria=[v for v in versions if v.provision.appendix == 2],
+        notice=" ".join(notices),
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    version: ProvisionVersion
+    diff: list | None  # word chunks against the previous wording; None when either text is not recorded
+    previous: ProvisionVersion | None
+
+
+def provision_timeline(provision) -> list[TimelineEntry]:
+    """The wordings of one provision, oldest first, each with its word-level change from the one before."""
+    from .diff import word_diff
+
+    versions = list(provision.versions.select_related("introduced_by", "ended_by").order_by("in_force_from"))
+    entries, previous = [], None
+    for version in versions:
+        diff = None
+        if previous is not None and previous.text_recorded and version.text_recorded:
+            diff = word_diff(previous.text, version.text)
+        entries.append(TimelineEntry(version=version, diff=diff, previous=previous))
+        previous = version
+    return entries
+
+
+@dataclass(frozen=True)
+class Difference:
+    status: str  # "added", "removed", "changed", "unchanged"
+    provision: object
+    before: ProvisionVersion | None
+    after: ProvisionVersion | None
+    diff: list | None = None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    first: CatalogOnDate
+    second: CatalogOnDate
+    differences: list[Difference]
+
+    def of_status(self, status: str) -> list[Difference]:
+        return [d for d in self.differences if d.status == status]
+
+    @property
+    def added(self):
+        return self.of_status("added")
+
+    @property
+    def removed(self):
+        return self.of_status("removed")
+
+    @property
+    def changed(self):
+        return self.of_status("changed")
+
+    @property
+    def unchanged(self):
+        return self.of_status("unchanged")
+
+
+def compare_catalog(first: datetime.date, second: datetime.date) -> Comparison:
+    """What was added, changed or removed between the catalog on `first` and on `second`."""
+    from .diff import word_diff
+
+    a, b = catalog_on(first), catalog_on(second)
+    before = {v.provision_id: v for v in a.activities + a.own_production_criteria}
+    after = {v.provision_id: v for v in b.activities + b.own_production_criteria}
+    provisions = {v.provision_id: v.provision for v in [*before.values(), *after.values()]}
+
+    def sort_key(pid):
+        p = provisions[pid]
+        return (p.act.signed_on, p.appendix, p.paragraph or 0)
+
+    differences = []
+    for pid in sorted(provisions, key=sort_key):
+        old, new = before.get(pid), after.get(pid)
+        if old is None:
+            differences.append(Difference("added", provisions[pid], None, new))
+        elif new is None:
+            differences.append(Difference("removed", provisions[pid], old, None))
+        elif old.pk == new.pk:
+            differences.append(Difference("unchanged", provisions[pid], old, new))
+        else:
+            diff = word_diff(old.text, new.text) if old.text_recorded and new.text_recorded else None
+            differences.append(Difference("changed", provisions[pid], old, new, diff))
+    return Comparison(first=a, second=b, differences=differences)
+
+
+def acts_with_status(today: datetime.date) -> list[dict]:
+    """Every legal act with its status on `today`: in force, amended by, abrogated by."""
+    acts = list(
+        LegalAct.objects.select_related("amends", "abrogated_by").prefetch_related("amendments").order_by("signed_on")
+    )
+    rows = []
+    for act in acts:
+        if act.kind == LegalAct.Kind.LIST:
+            if act.is_in_force_on(today):
+                status = _("In force")
+            elif today < act.effective_from:
+                status = _("Not yet in force")
+            elif act.abrogated_from and today >= act.abrogated_from:
+                status = _("Abrogated by %(code)s from %(date)s") % {
+                    "code": act.abrogated_by.code if act.abrogated_by else _("(not recorded)"),
+                    "date": format_date(act.abrogated_from),
+                }
+            else:
+                status = _("Expired on %(date)s") % {"date": format_date(act.valid_until)}
+        elif act.kind == LegalAct.Kind.AMENDMENT:
+            status = (
+                _("Amendment to %(code)s, in effect")
+                if today >= act.effective_from
+                else _("Amendment to %(code)s, not yet in effect")
+            ) % {"code": act.amends.code if act.amends else _("(not recorded)")}
+        else:
+            targets = ", ".join(a.code for a in acts if a.abrogated_by_id == act.pk)
+            status = (
+                _("Abrogation of %(codes)s, in effect")
+                if today >= act.effective_from
+                else _("Abrogation of %(codes)s, not yet in effect")
+            ) % {"codes": targets or _("(not recorded)")}
+        rows.append({"act": act, "status": status, "amended_by": list(act.amendments.all())})
+    return rows

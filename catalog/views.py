@@ -1,0 +1,63 @@
+import datetime
+
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .dates import parse_date
+from .models import Provision
+from .selectors import acts_with_status, catalog_on, compare_catalog, provision_timeline
+
+
+def _date_param(request, name: str, default: datetime.date) -> tuple[datetime.date, str, str]:
+    """(the date, the text typed, an error message) from a query parameter; bad input falls back to default."""
+    raw = request.GET.get(name, "").strip()
+    if not raw:
+        return default, "", ""
+    try:
+        return parse_date(raw), raw, ""
+    except ValueError as error:
+        return default, raw, str(error)
+
+
+def catalog_on_date(request):
+    today = timezone.localdate()
+    on, raw, error = _date_param(request, "on", today)
+    return render(
+        request,
+        "catalog/catalog_on_date.html",
+        {"catalog": catalog_on(on), "today": today, "is_today": on == today, "typed": raw, "error": error},
+    )
+
+
+def provision_detail(request, pk: int):
+    provision = get_object_or_404(Provision.objects.select_related("act"), pk=pk)
+    entries = provision_timeline(provision)
+    return render(
+        request,
+        "catalog/provision_detail.html",
+        {"provision": provision, "entries": list(reversed(entries)), "today": timezone.localdate()},
+    )
+
+
+def compare(request):
+    today = timezone.localdate()
+    first, first_raw, first_error = _date_param(request, "from", datetime.date(2023, 9, 30))
+    second, second_raw, second_error = _date_param(request, "to", today)
+    return render(
+        request,
+        "catalog/compare.html",
+        {
+            "comparison": compare_catalog(first, second),
+            "first_typed": first_raw or first.strftime("%d.%m.%Y"),
+            "second_typed": second_raw or second.strftime("%d.%m.%Y"),
+            "first_error": first_error,
+            "second_error": second_error,
+            "title": _("Compare the catalog between two dates"),
+        },
+    )
+
+
+def act_list(request):
+    today = timezone.localdate()
+    return render(request, "catalog/act_list.html", {"rows": acts_with_status(today), "today": today})

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("applications.urls")),
+    path("catalog/", include("catalog.urls")),
+    path("api/", include("catalog.api_urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+]
+
+handler403 = "config.views.permission_denied"
+handler404 = "config.views.page_not_found"
+handler500 = "config.views.server_error"

@@ -1,0 +1,421 @@
+"""Organisations, applications, claims, certificates, decisions and the words exchanged about them.
+
+Status changes go only through applications/workflow.py. Every model keeps django-simple-history;
+the acting user comes from the request (HistoryRequestMiddleware) or is set by the services.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from catalog.models import LegalAct, Provision, ProvisionVersion
+
+from .validators import validate_bin
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def of_member(self, user):
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(memberships__user=user)
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=255)
+    bin = models.CharField(
+        _("BIN"),
+        max_length=12,
+        unique=True,
+        validators=[validate_bin],
+        help_text=_("Business identification number: 12 digits."),
+        error_messages={"unique": _("An organisation with this BIN is already registered.")},
+    )
+    legal_address = models.TextField(_("legal address"))
+    director = models.CharField(_("director"), max_length=255)
+    contact_email = models.EmailField(_("contact e-mail"))
+    contact_phone = models.CharField(_("contact phone"), max_length=32)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="Membership",
+        through_fields=("organisation", "user"),
+        related_name="organisations",
+        verbose_name=_("members"),
+    )
+    history = HistoricalRecords()
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return f"{self.name} ({self.bin})"
+
+
+class Membership(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    joined_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [models.UniqueConstraint(fields=["organisation", "user"], name="membership_unique")]
+
+    def __str__(self):
+        return f"{self.user} @ {self.organisation}"
+
+
+class Invitation(models.Model):
+    """An invitation by e-mail to join an organisation; accepted when that address signs up or logs in."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail"))
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "email"], condition=Q(accepted_at__isnull=True), name="invitation_open_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation}"
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number given out in a year (AH-2025-00042). Locked row per year."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In review")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Applications of organisations the user belongs to. Staff scoping lives in applications/access.py."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(organisation__memberships__user=user)
+
+    def not_draft(self):
+        return self.exclude(status=Status.DRAFT)
+
+
+class Application(models.Model):
+    # The eligibility declarations of DESIGN.md, each phrased so that "yes" is eligible.
+    ELIGIBILITY_FIELDS = (
+        "is_legal_entity",
+        "state_share_below_50",
+        "not_subsoil_user",
+        "not_sez_participant",
+        "no_excisable_goods",
+        "no_branches",
+    )
+
+    reference = models.CharField(_("reference number"), max_length=20, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="applications"
+    )
+    # Not editable=False: simple-history's diff_against skips non-editable fields (ECOSYSTEM.md).
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    # Eligibility (step 1). None = not answered yet.
+    is_legal_entity = models.BooleanField(_("The company is a legal entity"), null=True, blank=True)
+    state_share_below_50 = models.BooleanField(_("The state owns less than 50% of the company"), null=True, blank=True)
+    not_subsoil_user = models.BooleanField(_("The company is not a subsoil user"), null=True, blank=True)
+    not_sez_participant = models.BooleanField(
+        _("The company is not a participant of a special economic zone"), null=True, blank=True
+    )
+    no_excisable_goods = models.BooleanField(_("The company does not produce excisable goods"), null=True, blank=True)
+    no_branches = models.BooleanField(_("The company has no branches"), null=True, blank=True)
+
+    # Goods (step 3). None = not answered yet.
+    sells_own_goods = models.BooleanField(_("The company sells goods it produces"), null=True, blank=True)
+
+    # Declaration (step 5).
+    declaration_confirmed = models.BooleanField(_("statement of truth confirmed"), default=False)
+
+    # Pinned at submission (or, for an application received by another channel, the date received).
+    reference_date = models.DateField(_("reference date"), null=True, blank=True)
+    act = models.ForeignKey(
+        LegalAct, verbose_name=_("act in force"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submission_count = models.PositiveSmallIntegerField(_("times submitted"), default=0)
+    received_by_other_channel = models.BooleanField(_("received by another channel"), default=False)
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+
+    # Review.
+    assigned_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned reviewer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_applications",
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    no_conflict_declared = models.BooleanField(_("reviewer declared no conflict of interest"), default=False)
+
+    history = HistoricalRecords()
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        indexes = [models.Index(fields=["status", "submitted_at"])]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def is_editable_by_applicant(self) -> bool:
+        return self.status in (Status.DRAFT, Status.CHANGES_REQUESTED)
+
+    @property
+    def failed_eligibility(self) -> list[str]:
+        """The names of eligibility declarations answered "no"."""
+        return [name for name in self.ELIGIBILITY_FIELDS if getattr(self, name) is False]
+
+    @property
+    def eligibility_answered(self) -> bool:
+        return all(getattr(self, name) is not None for name in self.ELIGIBILITY_FIELDS)
+
+
+class Verdict(models.TextChoices):
+    PENDING = "pending", _("Not yet ticked")
+    CONFIRMED = "confirmed", _("Confirmed")
+    NOT_CONFIRMED = "not_confirmed", _("Not confirmed")
+
+
+class ActivityClaim(models.Model):
+    """One claimed priority activity. `provision` is what the applicant ticked; `provision_version` is
+    the wording in force on the reference date, pinned at submission."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="claims")
+    provision = models.ForeignKey(Provision, verbose_name=_("activity"), on_delete=models.PROTECT, related_name="+")
+    provision_version = models.ForeignKey(
+        ProvisionVersion,
+        verbose_name=_("wording relied on"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claims",
+    )
+    explanation = models.TextField(
+        _("what the company does in this activity"),
+        help_text=_("What the company does, its main products or services."),
+    )
+    verdict = models.CharField(_("verdict"), max_length=16, choices=Verdict.choices, default=Verdict.PENDING)
+    verdict_note = models.TextField(_("internal note"), blank=True)
+    verdict_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    verdict_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["provision__appendix", "provision__paragraph"]
+        verbose_name = _("activity claim")
+        verbose_name_plural = _("activity claims")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "provision"], name="claim_unique_provision"),
+            models.CheckConstraint(
+                condition=~Q(verdict="not_confirmed") | ~Q(verdict_note=""), name="claim_not_confirmed_has_note"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.application} · {self.provision}"
+
+
+# One list of certificate kinds: the catalog's, which the Appendix 2 criteria refer to.
+CertificateKind = ProvisionVersion.CertificateKind
+
+
+class Verification(models.TextChoices):
+    PENDING = "pending", _("Not yet verified")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Rejected")
+
+
+def scan_upload_to(instance, filename):
+    # Never the client's file name: it may say anything. The name shown is kept in `scan_name`.
+    return f"scans/{instance.application.organisation_id}/{uuid.uuid4().hex}.pdf"
+
+
+class Certificate(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="certificates")
+    kind = models.CharField(_("kind"), max_length=16, choices=CertificateKind.choices)
+    number = models.CharField(_("number"), max_length=64)
+    issued_on = models.DateField(_("issued on"))
+    valid_until = models.DateField(_("valid until"))
+    issuer = models.CharField(_("issued by"), max_length=255)
+    goods = models.TextField(_("goods covered"))
+    scan = models.FileField(_("scan (PDF)"), upload_to=scan_upload_to)
+    scan_name = models.CharField(_("file name"), max_length=255, blank=True)
+    scan_size = models.PositiveIntegerField(_("file size"), default=0)
+    verification = models.CharField(
+        _("verification"), max_length=16, choices=Verification.choices, default=Verification.PENDING
+    )
+    verification_note = models.TextField(_("internal note"), blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["issued_on", "pk"]
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=models.F("issued_on")), name="certificate_valid_after_issue"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number}"
+
+    def clean(self):
+        if self.issued_on and self.valid_until and self.valid_until < self.issued_on:
+            raise ValidationError({"valid_until": _("“Valid until” cannot be before “issued on”.")})
+
+    def is_valid_on(self, day) -> bool:
+        return self.issued_on <= day <= self.valid_until
+
+
+class Outcome(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class DecisionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ValidationError(_("A decision is never edited."))
+
+    def delete(self):
+        raise ValidationError(_("A decision is never deleted."))
+
+
+class Decision(models.Model):
+    """The outcome of a review, with a frozen copy of what it relied on. Written once, never edited."""
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="decision")
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    reasons = models.TextField(_("reasons"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"))
+    act = models.ForeignKey(LegalAct, on_delete=models.PROTECT, related_name="+")
+    reference_date = models.DateField(_("reference date"))
+    # [{"appendix", "paragraph", "text", "text_recorded", "version_id", "introduced_by", "explanation"}]
+    confirmed_activities = models.JSONField(_("confirmed activities (frozen)"), default=list)
+    sells_own_goods = models.BooleanField(_("sells goods it produces"), default=False)
+    own_production_confirmed = models.BooleanField(_("own production confirmed"), null=True, blank=True)
+    # {"certificates": [{"kind", "number", "valid_until", "verification"}], "criteria": [...]}
+    own_production_finding = models.JSONField(_("own-production finding (frozen)"), default=dict)
+    history = HistoricalRecords()
+
+    objects = DecisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+
+    def __str__(self):
+        return f"{self.application} · {self.get_outcome_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValidationError(_("A decision is never edited."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("A decision is never deleted."))
+
+
+class InternalNote(models.Model):
+    """Staff-only words about an application. Never shown to the applicant."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="internal_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("note"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+
+    def __str__(self):
+        return f"{self.application} · {self.created_at:%d.%m.%Y}"
+
+
+class ApplicantMessage(models.Model):
+    """Words addressed to the applicant: requests for changes, decision reasons, explicitly shared notes."""
+
+    class Kind(models.TextChoices):
+        CHANGES_REQUESTED = "changes_requested", _("Request for changes")
+        DECISION = "decision", _("Decision")
+        NOTE = "note", _("Message from the reviewer")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    # For a request for changes: the applicant's answers at that moment, so that a resubmission's
+    # changed answers can be highlighted. {"claims": {provision_id: explanation}, "certificates": [...], ...}
+    snapshot = models.JSONField(default=dict, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("message to the applicant")
+        verbose_name_plural = _("messages to the applicant")
+
+    def __str__(self):
+        return f"{self.application} · {self.get_kind_display()}"

@@ -6,4 +6,5 @@ app_name = "applications"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("my/", views.dashboard, name="dashboard"),
 ]

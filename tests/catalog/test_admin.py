@@ -215,3 +215,20 @@ def test_the_history_page_lists_the_editor(editor_client, editor_user):
     assert response.status_code == 200
     assert editor_user.username in response.content.decode()
     assert ProvisionVersion.history.filter(id=version.pk).count() == 2  # loaded, then changed
+
+
+def test_a_date_that_would_leave_a_wording_without_a_period_is_refused(editor_client):
+    """413/NK in force only from 02.01.2026 would give its wordings [02.01.2026, 01.01.2026): refused, not a 500."""
+    amendment = act("413/NK")
+    response = editor_client.post(
+        f"/admin/catalog/legalact/{amendment.pk}/change/",
+        act_form(amendment, effective_from="02.01.2026", effective_from_confirmed="on"),
+    )
+    assert response.status_code == 200
+    [message] = response.context["adminform"].form.errors["effective_from"]
+    assert message.startswith(
+        "With these dates, these wordings would end before they start: 37/RD Appendix 1, paragraph 1; "
+        "37/RD Appendix 1, paragraph 3;"
+    )
+    amendment.refresh_from_db()
+    assert amendment.effective_from == datetime.date(2023, 10, 1)

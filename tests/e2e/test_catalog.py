@@ -49,6 +49,12 @@ def test_the_catalog_on_a_date_and_a_provision_timeline(page, live_server):
     )
     screenshot(page, "catalog-bad-date")
 
+    # Or picks the day from the calendar beside the field: it is written in as DD.MM.YYYY and shown.
+    page.get_by_label("Pick the date from a calendar").fill("2022-05-01")
+    expect(page).to_have_url(re.compile(r"/catalog/\?on=01\.05\.2022$"))
+    expect(page.get_by_label("Date", exact=True)).to_have_value("01.05.2022")
+    expect(page.locator("#p19")).to_contain_text("Footnote. Paragraph 19 - as amended")
+
     # One paragraph's timeline.
     page.goto(f"{live_server.url}/catalog/?on=31.12.2025")
     page.locator("#p1").get_by_role("link", name="History of this paragraph").click()

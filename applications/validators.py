@@ -1,5 +1,7 @@
 """Validators for what applicants type: the BIN and the certificate scan."""
 
+import math
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -83,7 +85,7 @@ def validate_pdf_scan(file) -> None:
     if size > SCAN_MAX_BYTES:
         raise ValidationError(
             _("The file is %(size)s MB; a scan may be at most 10 MB. Scan at a lower resolution or compress it.")
-            % {"size": f"{size / (1024 * 1024):.1f}"},
+            % {"size": f"{math.ceil(size * 10 / (1024 * 1024)) / 10:.1f}"},  # rounded up: never "10.0 MB, too large"
             code="too_large",
         )
     mime = sniff_mime(file)

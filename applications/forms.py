@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from .models import Application, Certificate, Organisation
 from .services import normalise_email
-from .validators import validate_pdf_scan
+from .validators import validate_bin, validate_pdf_scan
 
 User = get_user_model()
 
@@ -118,7 +118,7 @@ class OrganisationForm(forms.ModelForm):
         }
         widgets = {
             "legal_address": forms.Textarea(attrs={"rows": 2}),
-            "bin": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 14}),
+            "bin": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         }
         error_messages = {
             "name": {"required": gettext_lazy("Enter the name of the organisation.")},
@@ -132,7 +132,10 @@ class OrganisationForm(forms.ModelForm):
     def __init__(self, *args, bin_editable: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contact_phone"].validators.append(phone_validator)
-        self.fields["bin"].max_length = 14  # spaces typed between groups of digits are removed below
+        # Spaces typed between groups of digits are removed (clean_bin), so the length is checked after that.
+        self.fields["bin"].validators = []
+        self.fields["bin"].max_length = None
+        self.fields["bin"].widget.attrs["maxlength"] = "16"
         if not bin_editable:
             self.fields["bin"].disabled = True
             self.fields["bin"].help_text = _(
@@ -140,7 +143,9 @@ class OrganisationForm(forms.ModelForm):
             )
 
     def clean_bin(self):
-        return re.sub(r"\s", "", self.cleaned_data.get("bin") or "")
+        value = re.sub(r"\s", "", self.cleaned_data.get("bin") or "")
+        validate_bin(value)  # here, so that only its one precise message is shown, not also a length message
+        return value
 
 
 class InviteForm(forms.Form):

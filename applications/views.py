@@ -47,6 +47,13 @@ def home(request):
     return redirect("catalog:on_date")
 
 
+def _posted(request, *, files: bool = False) -> tuple:
+    """The form data of a POST (even an empty one: nothing ticked is an answer), or nothing for a GET."""
+    if request.method != "POST":
+        return (None, None) if files else (None,)
+    return (request.POST, request.FILES) if files else (request.POST,)
+
+
 # Accounts ---------------------------------------------------------------------------------------------
 
 
@@ -69,7 +76,7 @@ def signup(request):
         return redirect("applications:home")
     next_url = _safe_next(request)
     invitation = services.invitation_from_token(request.GET.get("invitation", "")) if request.method == "GET" else None
-    form = SignUpForm(request.POST or None, initial={"email": invitation.email} if invitation else None)
+    form = SignUpForm(*_posted(request), initial={"email": invitation.email} if invitation else None)
     if request.method == "POST" and form.is_valid():
         user = services.user_sign_up(email=form.cleaned_data["email"], password=form.cleaned_data["password1"])
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -127,7 +134,7 @@ def dashboard(request):
 
 @applicant_required
 def organisation_create(request):
-    form = OrganisationForm(request.POST or None)
+    form = OrganisationForm(*_posted(request))
     if request.method == "POST" and form.is_valid():
         organisation = services.organisation_create(user=request.user, **form.cleaned_data)
         messages.success(
@@ -160,7 +167,7 @@ def organisation_detail(request, pk: int):
 def organisation_edit(request, pk: int):
     organisation = member_organisation(request.user, pk)
     bin_editable = not services.organisation_bin_locked(organisation)
-    form = OrganisationForm(request.POST or None, instance=organisation, bin_editable=bin_editable)
+    form = OrganisationForm(*_posted(request), instance=organisation, bin_editable=bin_editable)
     if request.method == "POST" and form.is_valid():
         try:
             services.organisation_update(organisation=organisation, user=request.user, **form.cleaned_data)
@@ -283,7 +290,7 @@ def eligibility(request, reference: str):
     application, context, refusal = _step(request, reference, "eligibility")
     if refusal:
         return refusal
-    form = EligibilityForm(request.POST or None, application=application)
+    form = EligibilityForm(*_posted(request), application=application)
     if request.method == "POST":
         valid = form.is_valid()
         try:
@@ -326,7 +333,7 @@ def activities(request, reference: str):
     if not catalog.in_force:
         # Nothing can be chosen: the page says why and shows what was chosen before.
         return render(request, "applications/application_activities.html", context)
-    form = ActivitiesForm(request.POST or None, versions=catalog.activities, claims=application.claims.all())
+    form = ActivitiesForm(*_posted(request), versions=catalog.activities, claims=application.claims.all())
     if request.method == "POST":
         valid = form.is_valid()
         try:
@@ -346,7 +353,7 @@ def goods(request, reference: str):
     application, context, refusal = _step(request, reference, "goods")
     if refusal:
         return refusal
-    form = GoodsForm(request.POST or None, initial={"sells_own_goods": yes_no_initial(application.sells_own_goods)})
+    form = GoodsForm(*_posted(request), initial={"sells_own_goods": yes_no_initial(application.sells_own_goods)})
     if request.method == "POST" and form.is_valid():
         try:
             application, removed = services.application_goods_save(
@@ -372,7 +379,7 @@ def certificates(request, reference: str):
         return refusal
     if not application.sells_own_goods:
         return redirect("applications:goods", reference=reference)
-    form = CertificateForm(request.POST or None, request.FILES or None)
+    form = CertificateForm(*_posted(request, files=True))
     if request.method == "POST" and form.is_valid():
         try:
             certificate = services.certificate_add(application=application, user=request.user, **form.cleaned_data)
@@ -411,7 +418,7 @@ def declaration(request, reference: str):
     application, context, refusal = _step(request, reference, "declaration")
     if refusal:
         return refusal
-    form = DeclarationForm(request.POST or None)
+    form = DeclarationForm(*_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             application = services.application_confirm_and_submit(application=application, user=request.user)

@@ -17,7 +17,7 @@ def yes_to_all():
     return {name: "yes" for name in Application.ELIGIBILITY_FIELDS}
 
 
-def test_sign_up_to_submission(client, in_2025):
+def test_sign_up_to_submission(in_2025, client):
     response = client.post(
         reverse("applications:signup"),
         {"email": "  Aigerim@Example.KZ ", "password1": "steppe-eagle-2025", "password2": "steppe-eagle-2025"},

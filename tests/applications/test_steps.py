@@ -26,7 +26,7 @@ def text(response) -> str:
 # 1. Eligibility ---------------------------------------------------------------------------------------
 
 
-def test_the_task_list_of_a_new_draft_opens_only_eligibility(member_client, draft, in_2025):
+def test_the_task_list_of_a_new_draft_opens_only_eligibility(in_2025, member_client, draft):
     page = text(member_client.get(url("detail", draft)))
     assert page.count("Not started") == 1 and page.count("Cannot start yet") == 4
     response = member_client.get(url("activities", draft), follow=True)
@@ -34,7 +34,7 @@ def test_the_task_list_of_a_new_draft_opens_only_eligibility(member_client, draf
     assert response.redirect_chain[-1][0] == url("detail", draft)
 
 
-def test_missing_eligibility_answers_are_named_and_the_given_ones_kept(member_client, draft, in_2025):
+def test_missing_eligibility_answers_are_named_and_the_given_ones_kept(in_2025, member_client, draft):
     response = member_client.post(url("eligibility", draft), {"is_legal_entity": "yes", "no_branches": "yes"})
     page = text(response)
     assert "There is a problem" in page
@@ -47,7 +47,7 @@ def test_missing_eligibility_answers_are_named_and_the_given_ones_kept(member_cl
     assert "In progress" in page
 
 
-def test_a_no_stops_the_application_with_an_explanation(member_client, draft, in_2025):
+def test_a_no_stops_the_application_with_an_explanation(in_2025, member_client, draft):
     answers = {name: "yes" for name in Application.ELIGIBILITY_FIELDS} | {"not_subsoil_user": "no"}
     response = member_client.post(url("eligibility", draft), answers, follow=True)
     page = text(response)
@@ -63,7 +63,7 @@ def test_a_no_stops_the_application_with_an_explanation(member_client, draft, in
     assert not draft.claims.exists()
 
 
-def test_changing_a_no_to_yes_opens_the_other_sections(member_client, draft, in_2025):
+def test_changing_a_no_to_yes_opens_the_other_sections(in_2025, member_client, draft):
     answers = {name: "yes" for name in Application.ELIGIBILITY_FIELDS}
     member_client.post(url("eligibility", draft), answers | {"no_branches": "no"})
     response = member_client.post(url("eligibility", draft), answers, follow=True)
@@ -74,7 +74,7 @@ def test_changing_a_no_to_yes_opens_the_other_sections(member_client, draft, in_
 # 2. Activities ---------------------------------------------------------------------------------------
 
 
-def test_the_activities_are_the_list_in_force_with_full_text(member_client, eligible_draft, in_2025):
+def test_the_activities_are_the_list_in_force_with_full_text(in_2025, member_client, eligible_draft):
     page = text(member_client.get(url("activities", eligible_draft)))
     assert "The list of Appendix 1 to order 37/RD as in force on 02.06.2025." in page
     assert page.count('class="form-check-input activity-tick"') == 19
@@ -85,12 +85,12 @@ def test_the_activities_are_the_list_in_force_with_full_text(member_client, elig
     assert "Paragraph 1 - as amended by the order" in page  # the footnote, verbatim
 
 
-def test_choosing_nothing_is_refused(member_client, eligible_draft, in_2025):
+def test_choosing_nothing_is_refused(in_2025, member_client, eligible_draft):
     page = text(member_client.post(url("activities", eligible_draft), {}))
     assert "Choose at least one activity the company carries on." in page
 
 
-def test_a_tick_needs_an_explanation_and_what_was_typed_is_kept(member_client, eligible_draft, in_2025):
+def test_a_tick_needs_an_explanation_and_what_was_typed_is_kept(in_2025, member_client, eligible_draft):
     p1, p3 = provision(1), provision(3)
     page = text(
         member_client.post(
@@ -106,7 +106,7 @@ def test_a_tick_needs_an_explanation_and_what_was_typed_is_kept(member_client, e
     assert "Explain each activity you ticked." in text(member_client.get(url("detail", eligible_draft)))
 
 
-def test_an_explanation_without_a_tick_is_pointed_out(member_client, eligible_draft, in_2025):
+def test_an_explanation_without_a_tick_is_pointed_out(in_2025, member_client, eligible_draft):
     p1, p2 = provision(1), provision(2)
     page = text(
         member_client.post(
@@ -117,7 +117,7 @@ def test_an_explanation_without_a_tick_is_pointed_out(member_client, eligible_dr
     assert "Tick paragraph 2 if the company carries it on, or clear its explanation." in page
 
 
-def test_unticking_removes_the_claim_with_its_history(member_client, member, eligible_draft, in_2025):
+def test_unticking_removes_the_claim_with_its_history(in_2025, member_client, member, eligible_draft):
     p1, p2 = provision(1), provision(2)
     data = {f"tick_{p1.pk}": "on", f"explanation_{p1.pk}": "A.", f"tick_{p2.pk}": "on", f"explanation_{p2.pk}": "B."}
     member_client.post(url("activities", eligible_draft), data)
@@ -127,7 +127,7 @@ def test_unticking_removes_the_claim_with_its_history(member_client, member, eli
     assert (deleted.provision_id, deleted.history_user) == (p1.pk, member)
 
 
-def test_with_no_list_in_force_nothing_can_be_chosen_and_the_reason_is_plain(member_client, eligible_draft, in_2026):
+def test_with_no_list_in_force_nothing_can_be_chosen_and_the_reason_is_plain(in_2026, member_client, eligible_draft):
     p1 = provision(1)
     page = text(member_client.get(url("activities", eligible_draft)))
     assert "No list is in force on 25.11.2026: order 37/RD was abrogated by order 521/NK with effect from " in page
@@ -139,7 +139,7 @@ def test_with_no_list_in_force_nothing_can_be_chosen_and_the_reason_is_plain(mem
     assert "No list is in force on 25.11.2026" in text(response)
 
 
-def test_a_claim_no_longer_in_the_list_asks_to_choose_again(member_client, eligible_draft, in_2025):
+def test_a_claim_no_longer_in_the_list_asks_to_choose_again(in_2025, member_client, eligible_draft):
     # A provision outside Appendix 1 in force stands for any wording that has since left the list.
     ActivityClaim.objects.create(application=eligible_draft, provision=provision(1, appendix=2), explanation="Old.")
     assert "no longer in force: choose again" in text(member_client.get(url("detail", eligible_draft)))
@@ -173,18 +173,18 @@ def selling_draft(member, eligible_draft):
     return eligible_draft
 
 
-def test_the_goods_question_must_be_answered(member_client, eligible_draft, in_2025):
+def test_the_goods_question_must_be_answered(in_2025, member_client, eligible_draft):
     page = text(member_client.post(url("goods", eligible_draft), {}))
     assert "Select yes if the company sells goods it produces, or no." in page
 
 
-def test_yes_leads_to_the_certificates_and_is_in_progress_until_one_is_added(member_client, eligible_draft, in_2025):
+def test_yes_leads_to_the_certificates_and_is_in_progress_until_one_is_added(in_2025, member_client, eligible_draft):
     response = member_client.post(url("goods", eligible_draft), {"sells_own_goods": "yes"}, follow=True)
     assert "No certificate added yet." in text(response)
     assert "Add at least one certificate." in text(member_client.get(url("detail", eligible_draft)))
 
 
-def test_a_certificate_with_its_scan_is_added(member_client, member, selling_draft, in_2025):
+def test_a_certificate_with_its_scan_is_added(in_2025, member_client, member, selling_draft):
     response = member_client.post(url("certificates", selling_draft), certificate_data(), follow=True)
     assert "Certificate IND-2024-17 added." in text(response)
     certificate = Certificate.objects.get()
@@ -219,7 +219,7 @@ def test_a_certificate_with_its_scan_is_added(member_client, member, selling_dra
     ],
 )
 def test_certificate_refusals_are_shown_beside_the_field_and_the_rest_kept(
-    member_client, selling_draft, in_2025, overrides, message
+    in_2025, member_client, selling_draft, overrides, message
 ):
     page = text(member_client.post(url("certificates", selling_draft), certificate_data(**overrides)))
     assert message in page
@@ -228,7 +228,7 @@ def test_certificate_refusals_are_shown_beside_the_field_and_the_rest_kept(
     assert not Certificate.objects.exists()
 
 
-def test_a_scan_over_10_mb_is_refused(member_client, selling_draft, in_2025):
+def test_a_scan_over_10_mb_is_refused(in_2025, member_client, selling_draft):
     big = PDF_BYTES + b"\0" * (SCAN_MAX_BYTES + 1 - len(PDF_BYTES))  # one allocation; a real PDF header
     page = text(
         member_client.post(
@@ -239,14 +239,14 @@ def test_a_scan_over_10_mb_is_refused(member_client, selling_draft, in_2025):
     assert not Certificate.objects.exists()
 
 
-def test_answering_no_removes_the_certificates(member_client, selling_draft, in_2025):
+def test_answering_no_removes_the_certificates(in_2025, member_client, selling_draft):
     member_client.post(url("certificates", selling_draft), certificate_data())
     response = member_client.post(url("goods", selling_draft), {"sells_own_goods": "no"}, follow=True)
     assert "The certificates added before were removed: 1." in text(response)
     assert not Certificate.objects.exists()
 
 
-def test_a_certificate_can_be_removed(member_client, selling_draft, in_2025):
+def test_a_certificate_can_be_removed(in_2025, member_client, selling_draft):
     member_client.post(url("certificates", selling_draft), certificate_data())
     certificate = Certificate.objects.get()
     response = member_client.post(url("certificate_remove", selling_draft, certificate.pk), follow=True)
@@ -257,7 +257,7 @@ def test_a_certificate_can_be_removed(member_client, selling_draft, in_2025):
 # 4. Check your answers and 5. declaration -------------------------------------------------------------
 
 
-def test_check_your_answers_shows_everything_with_a_change_link_per_section(member_client, ready_draft, in_2025):
+def test_check_your_answers_shows_everything_with_a_change_link_per_section(in_2025, member_client, ready_draft):
     page = text(member_client.get(url("check", ready_draft)))
     for expected in (
         "The company has no branches",
@@ -273,14 +273,14 @@ def test_check_your_answers_shows_everything_with_a_change_link_per_section(memb
     assert page.count(">Change<") == 3
 
 
-def test_the_declaration_must_be_confirmed(member_client, ready_draft, in_2025):
+def test_the_declaration_must_be_confirmed(in_2025, member_client, ready_draft):
     page = text(member_client.post(url("declaration", ready_draft), {}))
     assert "Confirm the statement of truth to submit the application." in page
     ready_draft.refresh_from_db()
     assert ready_draft.status == Status.DRAFT
 
 
-def test_submission_pins_the_date_the_act_and_each_wording(member_client, member, ready_draft, in_2025):
+def test_submission_pins_the_date_the_act_and_each_wording(in_2025, member_client, member, ready_draft):
     response = member_client.post(url("declaration", ready_draft), {"confirm": "on"}, follow=True)
     assert f"Application {ready_draft.reference} is submitted." in text(response)
     ready_draft.refresh_from_db()
@@ -296,7 +296,7 @@ def test_submission_pins_the_date_the_act_and_each_wording(member_client, member
     assert "Submitted" in page and "02.06.2025" in page and "order 37/RD" in page
 
 
-def test_with_no_list_in_force_submission_is_refused_and_the_draft_unchanged(member_client, ready_draft, in_2026):
+def test_with_no_list_in_force_submission_is_refused_and_the_draft_unchanged(in_2026, member_client, ready_draft):
     history_before = ready_draft.history.count()
     response = member_client.post(url("declaration", ready_draft), {"confirm": "on"}, follow=True)
     page = text(response)
@@ -312,7 +312,7 @@ def test_with_no_list_in_force_submission_is_refused_and_the_draft_unchanged(mem
     assert ready_draft.history.count() == history_before
 
 
-def test_check_and_declaration_wait_until_sections_1_to_3_are_complete(member_client, eligible_draft, in_2025):
+def test_check_and_declaration_wait_until_sections_1_to_3_are_complete(in_2025, member_client, eligible_draft):
     for step in ("check", "declaration"):
         response = member_client.get(url(step, eligible_draft), follow=True)
         assert "Complete the sections above first." in text(response)

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from .models import Application, Organisation
+from .models import Application, Certificate, Organisation
 from .roles import roles_for
 
 
@@ -42,6 +42,18 @@ def member_application(user, reference: str, queryset=None) -> Application:
 
 def member_organisation(user, pk: int) -> Organisation:
     return get_object_or_404(Organisation.objects.of_member(user), pk=pk)
+
+
+def scan_certificate(user, reference: str, certificate_id: int) -> Certificate:
+    """The certificate whose scan `user` may download, or 404 whether it exists or not.
+
+    The one permission check for scans: members of the application's organisation. Staff access is
+    added here (by the reviewer side), never in the view.
+    """
+    application = member_application(user, reference, Application.objects.all())
+    return get_object_or_404(
+        Certificate.objects.select_related("application"), application=application, pk=certificate_id
+    )
 
 
 def staff_application(user, reference: str, queryset=None) -> Application:

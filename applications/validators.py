@@ -1,7 +1,10 @@
 """Validators for what applicants type: the BIN and the certificate scan."""
 
+import math
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 WEIGHTS_FIRST = tuple(range(1, 12))
 WEIGHTS_SECOND = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
@@ -43,3 +46,64 @@ def validate_bin(value: str) -> None:
             _("The check digit (the 12th) does not match the first 11 digits. Check for a typing error."),
             code="bin_check_digit",
         )
+
+
+# The scan of a certificate: a PDF of at most 10 MB, judged by its bytes, never by its name or the
+# content type the browser sent (both say whatever the client wants).
+SCAN_MAX_BYTES = 10 * 1024 * 1024
+PDF_MIME = "application/pdf"
+# A friendly name for what libmagic says a refused file is.
+KNOWN_TYPES = {
+    "image/png": gettext_lazy("a PNG image"),
+    "image/jpeg": gettext_lazy("a JPEG image"),
+    "image/gif": gettext_lazy("a GIF image"),
+    "image/tiff": gettext_lazy("a TIFF image"),
+    "text/plain": gettext_lazy("a text file"),
+    "text/html": gettext_lazy("an HTML page"),
+    "application/zip": gettext_lazy("a ZIP archive"),
+    "application/msword": gettext_lazy("a Word document"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": gettext_lazy("a Word document"),
+    "application/x-dosexec": gettext_lazy("a program"),
+}
+
+
+def sniff_mime(file) -> str:
+    """What the file's first bytes say it is (libmagic), leaving the file at its start."""
+    import magic  # libmagic1 from apt; imported here so that importing this module never needs it
+
+    file.seek(0)
+    head = file.read(4096)
+    file.seek(0)
+    return magic.from_buffer(head, mime=True)
+
+
+def validate_pdf_scan(file) -> None:
+    """A certificate scan: not empty, at most 10 MB, and a PDF by content."""
+    size = getattr(file, "size", None) or 0
+    if size == 0:
+        raise ValidationError(_("The selected file is empty. Choose the PDF scan of the certificate."), code="empty")
+    if size > SCAN_MAX_BYTES:
+        raise ValidationError(
+            _("The file is %(size)s MB; a scan may be at most 10 MB. Scan at a lower resolution or compress it.")
+            % {"size": f"{math.ceil(size * 10 / (1024 * 1024)) / 10:.1f}"},  # rounded up: never "10.0 MB, too large"
+            code="too_large",
+        )
+    mime = sniff_mime(file)
+    if mime == PDF_MIME:
+        return
+    what = KNOWN_TYPES.get(mime)
+    name = getattr(file, "name", "") or ""
+    if name.lower().endswith(".pdf"):
+        raise ValidationError(
+            _(
+                "“%(name)s” is named like a PDF, but its content is not a PDF (it is %(what)s). "
+                "Upload the scan as a PDF."
+            )
+            % {"name": name, "what": what or mime},
+            code="renamed",
+        )
+    raise ValidationError(
+        _("The scan must be a PDF; this file is %(what)s. Save or export the scan as PDF and upload it again.")
+        % {"what": what or mime},
+        code="not_pdf",
+    )

@@ -1,0 +1,130 @@
+"""Admin for organisations and applications: for support and audit, not for running the workflow.
+
+Statuses, decisions and pinned wordings are read-only here: they change only through the services
+(applications/workflow.py), which check the rules and write the history. Scans are never linked from
+admin: they are private and served only through the application's scan view.
+"""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    ActivityClaim,
+    ApplicantMessage,
+    Application,
+    Certificate,
+    Decision,
+    InternalNote,
+    Invitation,
+    Membership,
+    Organisation,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "organisation"
+    extra = 0
+    autocomplete_fields = ["user"]
+    readonly_fields = ["invited_by", "joined_at"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "bin", "director", "contact_email", "created_at"]
+    search_fields = ["name", "bin", "contact_email"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(SimpleHistoryAdmin):
+    list_display = ["email", "organisation", "invited_by", "created_at", "accepted_at"]
+    list_filter = [("accepted_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email", "organisation__name"]
+    readonly_fields = ["invited_by", "created_at", "accepted_at"]
+
+
+class ClaimInline(admin.TabularInline):
+    model = ActivityClaim
+    extra = 0
+    can_delete = False
+    fields = ["provision", "provision_version", "explanation", "verdict", "verdict_note", "verdict_by", "verdict_at"]
+    readonly_fields = fields
+
+
+class CertificateInline(admin.TabularInline):
+    model = Certificate
+    extra = 0
+    can_delete = False
+    fields = ["kind", "number", "issued_on", "valid_until", "issuer", "scan_name", "scan_size", "verification"]
+    readonly_fields = fields
+
+
+@admin.register(Application)
+class ApplicationAdmin(SimpleHistoryAdmin):
+    list_display = ["reference", "organisation", "status", "created_at", "submitted_at", "reference_date"]
+    list_filter = ["status", "act"]
+    search_fields = ["reference", "organisation__name", "organisation__bin"]
+    date_hierarchy = "created_at"
+    inlines = [ClaimInline, CertificateInline]
+    readonly_fields = [
+        "reference",
+        "organisation",
+        "status",
+        "created_by",
+        "created_at",
+        "updated_at",
+        *Application.ELIGIBILITY_FIELDS,
+        "sells_own_goods",
+        "declaration_confirmed",
+        "reference_date",
+        "act",
+        "submitted_at",
+        "submitted_by",
+        "submission_count",
+        "received_by_other_channel",
+        "received_on",
+        "assigned_reviewer",
+        "assigned_at",
+        "no_conflict_declared",
+    ]
+
+    def has_add_permission(self, request):
+        return False  # applications are started by applicants (or registered by staff through a service)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the record of an application is kept; withdraw it instead
+
+
+@admin.register(Decision)
+class DecisionAdmin(SimpleHistoryAdmin):
+    list_display = ["application", "outcome", "decided_by", "decided_at"]
+    list_filter = ["outcome"]
+    search_fields = ["application__reference"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in Decision._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # decisions are never edited
+
+
+@admin.register(InternalNote)
+class InternalNoteAdmin(SimpleHistoryAdmin):
+    list_display = ["application", "author", "created_at"]
+    search_fields = ["application__reference", "body"]
+    readonly_fields = ["application", "author", "created_at"]
+
+
+@admin.register(ApplicantMessage)
+class ApplicantMessageAdmin(SimpleHistoryAdmin):
+    list_display = ["application", "kind", "author", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["application__reference", "body"]
+    readonly_fields = ["application", "kind", "author", "created_at", "snapshot"]

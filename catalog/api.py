@@ -21,7 +21,6 @@ def _item(version: ProvisionVersion) -> dict:
         "text_recorded": version.text_recorded,
         "footnote": version.footnote or None,
         "in_force_from": _iso(version.in_force_from),
-        "in_force_from_confirmed": version.starts_confirmed,
         "in_force_until": _iso(version.in_force_until),
         "introduced_by": version.introduced_by.code,
     }

@@ -99,6 +99,38 @@ class LegalAct(models.Model):
             errors["amends"] = _("Name the act this amendment amends.")
         if errors:
             raise ValidationError(errors)
+        emptied = self._wordings_left_without_a_period()
+        if emptied:
+            raise ValidationError(
+                {
+                    "effective_from": _(
+                        "With these dates, these wordings would end before they start: %(wordings)s. "
+                        "Check the dates of this act and of the acts that start or end those wordings."
+                    )
+                    % {"wordings": "; ".join(emptied)}
+                }
+            )
+
+    def _wordings_left_without_a_period(self) -> list[str]:
+        """Wordings whose derived period would be empty with this (unsaved) act's dates."""
+        if not (self.pk and self.effective_from):
+            return []
+        versions = ProvisionVersion.objects.filter(
+            Q(introduced_by=self.pk) | Q(ended_by=self.pk) | Q(provision__act=self.pk)
+        ).select_related("provision__act", "introduced_by", "ended_by")
+        emptied = []
+        for version in versions:
+            # Derive the period as it would be with the dates being edited here.
+            if version.introduced_by_id == self.pk:
+                version.introduced_by = self
+            if version.ended_by_id == self.pk:
+                version.ended_by = self
+            if version.provision.act_id == self.pk:
+                version.provision.act = self
+            start, end = version.period_from_acts()
+            if end is not None and end <= start:
+                emptied.append(f"{version.provision.act.code} {version.provision.label}")
+        return emptied
 
     @transaction.atomic
     def save(self, *args, **kwargs):

@@ -18,3 +18,7 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# No collectstatic in tests: WhiteNoise serves from the finders (and would warn about a missing STATIC_ROOT).
+STATIC_ROOT = tempfile.mkdtemp(prefix="review-test-static-")
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

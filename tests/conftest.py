@@ -1,0 +1,67 @@
+"""Fixtures shared by every test folder: users for each role, and the skip-or-fail rule for services.
+
+Application fixtures belong in tests/applications/conftest.py; keep the names here generic.
+"""
+
+import os
+
+import pytest
+from django.contrib.auth.models import Group
+
+from applications.roles import LEAD_REVIEWERS, REVIEWERS
+from catalog.apps import CATALOG_EDITORS
+
+from .factories import UserFactory
+
+
+def services_required() -> bool:
+    """True in CI (.ci/run sets REQUIRE_SERVICES=1): a missing service fails the run instead of skipping."""
+    return os.environ.get("REQUIRE_SERVICES", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def require_service(name: str, available) -> None:
+    """Skip the calling test with a reason when `name` is unavailable, or fail when services are required.
+
+    `available` is the service's URL or path (empty or None when absent), or a boolean.
+    """
+    if available:
+        return
+    reason = f"{name} is not available here"
+    if services_required():
+        pytest.fail(f"{reason}, and REQUIRE_SERVICES=1 demands it.", pytrace=False)
+    pytest.skip(f"{reason} (set it up, or run .ci/run, to run this test).")
+
+
+def _user_in(*group_names: str, **kwargs):
+    user = UserFactory(**kwargs)
+    groups = [Group.objects.get_or_create(name=name)[0] for name in group_names]
+    user.groups.set(groups)
+    return user
+
+
+@pytest.fixture
+def applicant_user(db):
+    """A signed-up company representative: no staff role."""
+    return _user_in(username="applicant@example.com", email="applicant@example.com")
+
+
+@pytest.fixture
+def reviewer_user(db):
+    return _user_in(REVIEWERS, username="reviewer@example.com", email="reviewer@example.com")
+
+
+@pytest.fixture
+def lead_reviewer_user(db):
+    return _user_in(REVIEWERS, LEAD_REVIEWERS, username="lead@example.com", email="lead@example.com")
+
+
+@pytest.fixture
+def editor_user(db):
+    """A catalog editor: works in Django admin through the "Catalog editors" group's permissions only."""
+    return _user_in(CATALOG_EDITORS, username="editor@example.com", email="editor@example.com", is_staff=True)
+
+
+@pytest.fixture
+def admin_user(db):
+    """Overrides pytest-django's admin_user so that admin_client signs in as this superuser."""
+    return _user_in(username="admin@example.com", email="admin@example.com", is_staff=True, is_superuser=True)

@@ -1,0 +1,135 @@
+"""Settings from the environment, the error pages and the date format."""
+
+import datetime
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.template import Context, Template
+from django.test import RequestFactory
+from django.utils import formats
+
+from config import views
+
+BASE_DIR = Path(settings.BASE_DIR)
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "config.settings",
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+    "DJANGO_ALLOWED_HOSTS": "review.example.com",
+}
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_the_deployment_check():
+    result = manage("check", "--deploy", "--fail-level", "DEBUG", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_a_missing_secret_key_stops_start_up_with_a_clear_error():
+    env = {k: v for k, v in PRODUCTION.items() if k != "DJANGO_SECRET_KEY"}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert (
+        "django.core.exceptions.ImproperlyConfigured: DJANGO_SECRET_KEY is not set. Set it in the environment "
+        "(or set DJANGO_DEBUG=true for local development)." in result.stderr
+    )
+
+
+def test_missing_allowed_hosts_stop_start_up():
+    env = {k: v for k, v in PRODUCTION.items() if k != "DJANGO_ALLOWED_HOSTS"}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DJANGO_ALLOWED_HOSTS is not set" in result.stderr
+
+
+def test_a_misspelt_boolean_fails_loudly():
+    result = manage("check", **{**PRODUCTION, "DJANGO_DEBUG": "ture"})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DJANGO_DEBUG must be true or false, not 'ture'." in result.stderr
+
+
+def test_development_defaults_need_nothing_from_the_environment():
+    result = manage("check", DJANGO_DEBUG="true")
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+# Error pages
+
+
+@pytest.mark.django_db
+def test_404_page(client):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "<h1>Page not found</h1>" in page
+    assert "There is nothing here, or nothing you may see." in page
+    assert 'href="/catalog/"' in page  # the layout (navigation) is there
+
+
+@pytest.mark.django_db
+def test_403_page(rf: RequestFactory, applicant_user):
+    request = rf.get("/somewhere/")
+    request.user = applicant_user
+    response = views.permission_denied(request)
+    assert response.status_code == 403
+    assert "You are not allowed to see this page" in response.content.decode()
+
+
+def test_500_page_renders_without_the_request_context(rf: RequestFactory):
+    response = views.server_error(rf.get("/"))
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "Something went wrong on our side" in page
+    assert "Nothing you entered was lost." in page
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.error_urls")
+def test_an_unhandled_error_gives_the_500_page(client):
+    client.raise_request_exception = False
+    response = client.get("/boom/")
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.error_urls")
+def test_permission_denied_gives_the_403_page(client):
+    response = client.get("/forbidden/")
+    assert response.status_code == 403
+    assert "You are not allowed to see this page" in response.content.decode()
+
+
+# Dates
+
+
+def test_dates_are_shown_dd_mm_yyyy():
+    day = datetime.date(2026, 1, 1)
+    assert formats.date_format(day) == "01.01.2026"
+    assert formats.date_format(day, "SHORT_DATE_FORMAT") == "01.01.2026"
+    assert Template("{{ d|date }}").render(Context({"d": day})) == "01.01.2026"
+    assert Template("{{ d }}").render(Context({"d": day})) == "01.01.2026"
+    assert formats.get_format("DATE_INPUT_FORMATS")[0] == "%d.%m.%Y"
+
+
+def test_english_is_the_language():
+    assert settings.LANGUAGE_CODE == "en"
+    assert [code for code, _name in settings.LANGUAGES] == ["en"]

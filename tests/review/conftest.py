@@ -2,7 +2,6 @@
 the real services (never hand-written rows)."""
 
 import datetime
-import os
 
 import pytest
 from django.db import connection
@@ -10,25 +9,14 @@ from django.db import connection
 from applications import review
 from applications.models import Outcome, Verdict, Verification
 from tests.applications.factories import UserFactory, reviewer, submitted_application
+from tests.conftest import require_service
 
 SUBMITTED_ON = datetime.date(2025, 3, 3)  # a Monday; 37/RD as amended by 130/NK and 413/NK is in force
 
 
-def services_required() -> bool:
-    return os.environ.get("REQUIRE_SERVICES", "").strip().lower() in {"1", "true", "yes", "on"}
-
-
 def require_postgres() -> None:
-    """Skip with a reason on SQLite; fail instead when REQUIRE_SERVICES=1 (CI).
-
-    Local stand-in for the shared helper that issue 3 adds to tests/conftest.py.
-    """
-    if connection.vendor == "postgresql":
-        return
-    reason = "needs PostgreSQL (set DATABASE_URL=postgres://...)"
-    if services_required():
-        pytest.fail(f"{reason}, and REQUIRE_SERVICES=1 demands it.", pytrace=False)
-    pytest.skip(reason)
+    """Skip with a reason on SQLite; fail instead when REQUIRE_SERVICES=1 (CI)."""
+    require_service("PostgreSQL (DATABASE_URL=postgres://...)", connection.vendor == "postgresql")
 
 
 @pytest.fixture

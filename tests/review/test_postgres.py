@@ -52,6 +52,12 @@ def test_history_rows_and_decisions_refuse_update_and_delete(applicant, rev):
 @pytest.mark.django_db(transaction=True)
 def test_two_reviewers_deciding_at_once_record_exactly_one_decision(applicant):
     require_postgres()
+    # A transactional test may follow another that flushed the tables: load the catalog again (idempotent).
+    from django.apps import apps
+
+    from catalog.seed import load_catalog
+
+    load_catalog(apps)
     assigned = reviewer("assigned@example.com")
     lead = reviewer("lead-at-once@example.com", lead=True)
     application = submitted_application(user=applicant, on=SUBMITTED_ON)

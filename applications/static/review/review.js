@@ -21,6 +21,13 @@ document.addEventListener("submit", async (event) => {
     card.replaceWith(fresh);
     const status = fresh.querySelector("[data-saved]");
     if (status) status.focus();
+    // What approval still needs may have changed: redraw that list from the page as it is now.
+    const problems = document.getElementById("decide-problems");
+    if (problems && response.ok) {
+      const page = new DOMParser().parseFromString(await (await fetch(location.href)).text(), "text/html");
+      const fresher = page.getElementById("decide-problems");
+      if (fresher) problems.replaceWith(fresher);
+    }
   } catch (error) {
     form.submit();
   }

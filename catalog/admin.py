@@ -1,4 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -73,3 +75,56 @@ class ProvisionVersionAdmin(SimpleHistoryAdmin):
         "footnote",
         "accepted_certificate_kinds",
     ]
+
+    # A wording that an application's claim relies on is evidence: it is never edited or deleted.
+    # A change in the law is a new version; on the old one only "ended by" may still be set.
+
+    def relied_on_by(self, obj) -> int:
+        if obj is None or obj.pk is None:
+            return 0
+        return obj.claims.count()
+
+    def get_readonly_fields(self, request, obj=None):
+        if self.relied_on_by(obj):
+            return [name for name in self.fields if name != "ended_by"]
+        return super().get_readonly_fields(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if self.relied_on_by(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        count = self.relied_on_by(obj)
+        if count and request.method == "GET":
+            messages.warning(
+                request,
+                gettext(
+                    "%(count)d application claim(s) rely on this wording, so it can no longer be edited or deleted. "
+                    "To record a change in the law, add a new version; here you can only set the act that ended it."
+                )
+                % {"count": count},
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not self.relied_on_by(obj):
+            return form
+        latest = obj.claims.exclude(application__reference_date=None).order_by("-application__reference_date").first()
+
+        class ReliedOnForm(form):
+            def clean(self):
+                data = super().clean()
+                ended_by = data.get("ended_by")
+                if latest and ended_by and ended_by.effective_from <= latest.application.reference_date:
+                    raise ValidationError(
+                        gettext(
+                            "An application relied on this wording on %(date)s; it cannot end on or before that day."
+                        )
+                        % {"date": latest.application.reference_date.strftime("%d.%m.%Y")}
+                    )
+                return data
+
+        return ReliedOnForm

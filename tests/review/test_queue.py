@@ -1,0 +1,162 @@
+"""The queue: what it lists, its filters in the URL, search, sort, pagination, and a constant query count."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from applications import review
+from applications.models import Status
+from applications.workflow import application_withdraw
+from tests.applications.factories import (
+    OrganisationFactory,
+    UserFactory,
+    complete_draft,
+    provision,
+    submitted_application,
+)
+
+URL = reverse("review:queue")
+
+
+def refs(response):
+    return [row.application.reference for row in response.context["rows"]]
+
+
+@pytest.fixture
+def queue(db, rev, other_rev):
+    """Five applications in different states and hands."""
+    a = submitted_application(on=datetime.date(2025, 3, 3), organisation=OrganisationFactory(name="Alpha Soft LLP"))
+    b = submitted_application(
+        on=datetime.date(2025, 4, 10), organisation=OrganisationFactory(name="Beta Data LLP"), paragraphs=(3,)
+    )
+    c = submitted_application(on=datetime.date(2024, 6, 3), organisation=OrganisationFactory(name="Gamma AI LLP"))
+    review.application_take(application=c, user=rev, no_conflict=True)
+    d = submitted_application(on=datetime.date(2024, 7, 1), organisation=OrganisationFactory(name="Delta LLP"))
+    review.application_take(application=d, user=other_rev, no_conflict=True)
+    e = submitted_application(on=datetime.date(2024, 8, 1), organisation=OrganisationFactory(name="Epsilon LLP"))
+    application_withdraw(application=e, user=e.created_by)
+    user = UserFactory()
+    draft = complete_draft(organisation=OrganisationFactory(name="Draft Only LLP"), user=user)
+    return {"a": a, "b": b, "c": c, "d": d, "e": e, "draft": draft}
+
+
+@pytest.mark.django_db
+def test_lists_every_application_but_drafts(client, rev, queue):
+    client.force_login(rev)
+    response = client.get(URL, {"status": "all"})
+    listed = refs(response)
+    assert queue["draft"].reference not in listed
+    assert sorted(listed) == sorted(queue[k].reference for k in "abcde")
+    # By default: what awaits the park (submitted or in review), soonest due first.
+    assert refs(client.get(URL)) == [queue[k].reference for k in ("c", "d", "a", "b")]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"status": "in_review"}, "cd"),
+        ({"status": "withdrawn"}, "e"),
+        ({"assigned": "me"}, "c"),
+        ({"assigned": "unassigned"}, "ab"),
+        ({"status": "all", "submitted_from": "01.07.2024", "submitted_to": "03.03.2025"}, "dea"),
+        ({"status": "all", "q": "beta"}, "b"),
+        ({"status": "all", "q": "GAMMA ai"}, "c"),
+    ],
+)
+def test_filters(client, rev, queue, params, expected):
+    client.force_login(rev)
+    assert sorted(refs(client.get(URL, params))) == sorted(queue[k].reference for k in expected)
+
+
+@pytest.mark.django_db
+def test_filter_by_activity_claimed_and_search_by_reference_and_bin(client, rev, queue):
+    client.force_login(rev)
+    p3 = provision(3)
+    assert refs(client.get(URL, {"activity": p3.pk})) == [queue["b"].reference]
+    assert refs(client.get(URL, {"q": queue["a"].reference})) == [queue["a"].reference]
+    assert refs(client.get(URL, {"q": queue["d"].organisation.bin})) == [queue["d"].reference]
+
+
+@pytest.mark.django_db
+def test_overdue_uses_fifteen_working_days(client, rev, queue):
+    client.force_login(rev)
+    # a: 03.03.2025, due 28.03.2025. b: 10.04.2025. c, d: 2024, long overdue.
+    with time_machine.travel(datetime.datetime(2025, 3, 31, 10, 0), tick=False):
+        response = client.get(URL, {"overdue": "on"})
+        assert sorted(refs(response)) == sorted(queue[k].reference for k in "acd")
+        row = next(r for r in response.context["rows"] if r.application == queue["a"])
+        assert row.days_left == -1 and row.due_on == datetime.date(2025, 3, 28)
+        assert b"overdue 1 day" in response.content
+    with time_machine.travel(datetime.datetime(2025, 3, 28, 10, 0), tick=False):
+        assert queue["a"].reference not in refs(client.get(URL, {"overdue": "on"}))
+
+
+@pytest.mark.django_db
+def test_sort_and_reverse(client, rev, queue):
+    client.force_login(rev)
+    assert refs(client.get(URL, {"status": "all", "sort": "-submitted"}))[0] == queue["b"].reference
+    by_name = refs(client.get(URL, {"status": "all", "sort": "organisation"}))
+    assert by_name == [queue[k].reference for k in "abdec"]  # Alpha, Beta, Delta, Epsilon, Gamma
+    # The column header links keep the other filters and reverse an already sorted column.
+    response = client.get(URL, {"status": "all", "sort": "submitted", "q": "LLP"})
+    assert "sort=-submitted" in response.context["sort_links"]["submitted"]
+    assert "q=LLP" in response.context["sort_links"]["submitted"]
+
+
+@pytest.mark.django_db
+def test_bad_dates_are_reported_not_crashing(client, rev, queue):
+    client.force_login(rev)
+    response = client.get(URL, {"submitted_from": "31.02.2025"})
+    assert response.status_code == 200
+    assert "Enter a date as DD.MM.YYYY" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_pagination_keeps_the_filters(client, rev):
+    org = OrganisationFactory()
+    user = UserFactory()
+    for day in range(1, 28):
+        submitted_application(organisation=org, user=user, on=datetime.date(2025, 2, day))
+    client.force_login(rev)
+    first = client.get(URL, {"q": org.bin})
+    assert len(first.context["rows"]) == 25 and first.context["page"].paginator.num_pages == 2
+    assert f"?q={org.bin}&page=2" in first.content.decode()
+    second = client.get(URL, {"q": org.bin, "page": 2})
+    assert len(second.context["rows"]) == 2
+
+
+def _make(n):
+    user = UserFactory()
+    for i in range(n):
+        application = submitted_application(
+            user=user,
+            organisation=OrganisationFactory(),
+            on=datetime.date(2025, 1, 6) + datetime.timedelta(days=i % 200),
+        )
+        if i % 3 == 0:
+            review.application_take(application=application, user=user_reviewer(), no_conflict=True)
+
+
+def user_reviewer():
+    from tests.applications.factories import reviewer
+
+    return reviewer("queue-reviewer@example.com")
+
+
+# session, user, the user's groups (role check), the activity filter's provisions, the page's count,
+# and the page's rows with organisation and reviewer joined = 6, whatever the number of rows.
+QUEUE_QUERIES = 6
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n", [10, 100])
+def test_constant_queries(client, django_assert_num_queries, rev, n):
+    _make(n)
+    client.force_login(rev)
+    with django_assert_num_queries(QUEUE_QUERIES):
+        response = client.get(URL, {"status": "all", "per_page": 100})
+    assert len(response.context["rows"]) == n
+    assert Status.IN_REVIEW in {row.application.status for row in response.context["rows"]}

@@ -1,0 +1,164 @@
+"""The review screen: pinned wording with its notices, ticks, certificate checks and the scan."""
+
+import datetime
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from applications import review
+from applications.models import Certificate, CertificateKind, Verdict
+from applications.selectors import review_screen
+from applications.workflow import WorkflowError
+from tests.applications.factories import PDF_BYTES, OrganisationFactory, submitted_application
+
+TODAY = datetime.date(2026, 11, 25)
+
+
+@pytest.mark.django_db
+def test_wording_not_recorded_and_amended_since_are_stated(rev):
+    # Paragraph 1 on 01.05.2023: the 37/RD wording, not recorded, amended by 413/NK from 01.10.2023.
+    application = submitted_application(on=datetime.date(2023, 5, 2), paragraphs=(1, 2))
+    screen = review_screen(application, today=TODAY)
+    p1, p2 = screen.claims
+    assert p1.claim.provision_version.introduced_by.code == "37/RD"
+    assert any("not recorded" in n for n in p1.notices)
+    assert any("has since been amended: 413/NK, in force from not earlier than 01.10.2023" in n for n in p1.notices)
+    # Paragraph 2 was never amended; the list was abrogated from 01.01.2026.
+    assert p2.notices == ["This wording is no longer in force: it ended on 01.01.2026."]
+
+
+@pytest.mark.django_db
+def test_page_shows_the_pinned_wording_and_the_notices(client, rev, submitted):
+    client.force_login(rev)
+    page = client.get(reverse("review:application", args=[submitted.reference])).content.decode()
+    claim = submitted.claims.first()
+    assert claim.provision_version.text[:60] in page
+    assert "no longer in force" in page
+
+
+@pytest.mark.django_db
+def test_not_confirmed_needs_a_note_and_nothing_is_saved_without_it(in_review, rev):
+    claim = in_review.claims.first()
+    with pytest.raises(WorkflowError, match="Say why"):
+        review.claim_tick(claim=claim, user=rev, verdict=Verdict.NOT_CONFIRMED, note="  ")
+    claim.refresh_from_db()
+    assert claim.verdict == Verdict.PENDING
+    review.claim_tick(claim=claim, user=rev, verdict=Verdict.NOT_CONFIRMED, note="Resells licences only.")
+    claim.refresh_from_db()
+    assert (claim.verdict, claim.verdict_note, claim.verdict_by) == (
+        Verdict.NOT_CONFIRMED,
+        "Resells licences only.",
+        rev,
+    )
+
+
+@pytest.mark.django_db
+def test_ticks_save_without_losing_the_page(client, in_review, rev):
+    client.force_login(rev)
+    claim = in_review.claims.first()
+    url = reverse("review:claim_tick", args=[in_review.reference, claim.pk])
+    prefix = f"claim-{claim.pk}"
+    # Without script: back to the same card.
+    response = client.post(url, {f"{prefix}-verdict": "confirmed", f"{prefix}-note": ""})
+    assert response.status_code == 302 and response["Location"].endswith(f"#claim-{claim.pk}")
+    # With script: the card comes back alone, to be swapped in.
+    response = client.post(
+        url, {f"{prefix}-verdict": "not_confirmed", f"{prefix}-note": ""}, headers={"X-Review-Inline": "1"}
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert html.lstrip().startswith("<article") and "Say why the activity is not confirmed." in html
+    claim.refresh_from_db()
+    assert claim.verdict == Verdict.CONFIRMED
+    # A refusal without script shows the whole page again with what was typed.
+    response = client.post(url, {f"{prefix}-verdict": "not_confirmed", f"{prefix}-note": ""})
+    assert response.status_code == 422 and "<html" in response.content.decode()
+    response = client.post(
+        url,
+        {f"{prefix}-verdict": "not_confirmed", f"{prefix}-note": "No such product."},
+        headers={"X-Review-Inline": "1"},
+    )
+    assert response.status_code == 200 and "No such product." in response.content.decode()
+
+
+def add_certificate(application, *, number, kind=CertificateKind.ST_KZ, issued_on, valid_until):
+    certificate = Certificate(
+        application=application,
+        kind=kind,
+        number=number,
+        issued_on=issued_on,
+        valid_until=valid_until,
+        issuer="NCE Atameken",
+        goods="Servers",
+        scan_name="scan.pdf",
+        scan_size=len(PDF_BYTES),
+    )
+    certificate.scan.save("scan.pdf", ContentFile(PDF_BYTES), save=False)
+    certificate.save()
+    return certificate
+
+
+@pytest.mark.django_db
+def test_certificate_checks(goods_submitted):
+    application = goods_submitted  # reference date 03.03.2025; its certificate runs 10.01.2023-10.01.2026
+    expired = add_certificate(
+        application,
+        number="ind-777",
+        kind=CertificateKind.INDUSTRIAL,
+        issued_on=datetime.date(2020, 1, 1),
+        valid_until=datetime.date(2024, 12, 31),
+    )
+    # The same number (any case) in another organisation's application.
+    other = submitted_application(organisation=OrganisationFactory(name="Copycat LLP"), on=datetime.date(2025, 1, 9))
+    add_certificate(other, number="IND-777", issued_on=datetime.date(2020, 1, 1), valid_until=datetime.date(2027, 1, 1))
+    screen = review_screen(application, today=TODAY)
+    views = {v.certificate.pk: v for v in screen.certificates}
+    first = next(v for pk, v in views.items() if pk != expired.pk)
+    assert first.valid_on_reference_date and first.kind_accepted and first.same_number_elsewhere == []
+    assert not views[expired.pk].valid_on_reference_date
+    assert views[expired.pk].kind_accepted  # the 130/NK criteria accept industrial certificates
+    assert [c.application for c in views[expired.pk].same_number_elsewhere] == [other]
+
+
+@pytest.mark.django_db
+def test_kind_accepted_is_unknown_when_the_criteria_then_are_not_recorded(applicant):
+    # 15.03.2021: Appendix 2 before 130/NK, whose wording the catalog does not record.
+    application = submitted_application(user=applicant, on=datetime.date(2021, 3, 15), sells_goods=True)
+    screen = review_screen(application, today=TODAY)
+    assert screen.certificates[0].kind_accepted is None
+    assert screen.own_production["accepted_kinds"] is None
+    assert any("not recorded in the catalog" in p for p in screen.approval_problems)
+
+
+@pytest.mark.django_db
+def test_verify_and_reject_with_a_note(goods_in_review, rev, client):
+    certificate = goods_in_review.certificates.get()
+    with pytest.raises(WorkflowError, match="Say why the certificate is rejected"):
+        review.certificate_verify(certificate=certificate, user=rev, verification="rejected")
+    review.certificate_verify(certificate=certificate, user=rev, verification="rejected", note="Forged stamp.")
+    certificate.refresh_from_db()
+    assert certificate.verification == "rejected" and certificate.verification_note == "Forged stamp."
+    client.force_login(rev)
+    prefix = f"certificate-{certificate.pk}"
+    response = client.post(
+        reverse("review:certificate_verify", args=[goods_in_review.reference, certificate.pk]),
+        {f"{prefix}-verification": "verified", f"{prefix}-note": ""},
+    )
+    assert response.status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.verification == "verified" and certificate.verified_by == rev
+
+
+@pytest.mark.django_db
+def test_scan_is_a_download_for_staff_only(client, goods_in_review, rev, applicant):
+    certificate = goods_in_review.certificates.get()
+    url = reverse("review:certificate_scan", args=[goods_in_review.reference, certificate.pk])
+    client.force_login(applicant)
+    assert client.get(url).status_code == 403
+    client.force_login(rev)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == PDF_BYTES

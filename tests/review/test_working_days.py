@@ -1,0 +1,43 @@
+import datetime
+
+from applications.working_days import (
+    add_working_days,
+    is_working_day,
+    latest_clock_start_overdue_on,
+    review_due_on,
+    working_days_between,
+    working_days_left,
+)
+
+D = datetime.date
+
+
+def test_public_holidays_and_weekends_are_not_working_days():
+    assert not is_working_day(D(2025, 3, 8))  # Saturday, International Women's Day
+    assert not is_working_day(D(2025, 3, 10))  # its observed day off
+    assert not is_working_day(D(2025, 3, 21))  # Nowruz
+    assert not is_working_day(D(2025, 12, 16))  # Independence Day
+    assert is_working_day(D(2025, 3, 11))
+
+
+def test_fifteen_working_days_skip_nowruz_and_womens_day():
+    # From Monday 03.03.2025: 4-7 (4), 10 off, 11-14 (8), 17-20 (12), 21-25 Nowruz off, 26-28 (15).
+    assert review_due_on(D(2025, 3, 3)) == D(2025, 3, 28)
+    assert add_working_days(D(2025, 3, 3), 1) == D(2025, 3, 4)
+
+
+def test_days_left_counts_down_and_goes_negative_when_overdue():
+    assert working_days_left(D(2025, 3, 3), D(2025, 3, 3)) == 15
+    assert working_days_left(D(2025, 3, 3), D(2025, 3, 28)) == 0
+    assert working_days_left(D(2025, 3, 3), D(2025, 3, 31)) == -1
+    assert working_days_between(D(2025, 3, 31), D(2025, 3, 28)) == -1
+
+
+def test_overdue_cutoff_agrees_with_due_dates_every_day_of_a_year():
+    """The queue filters "overdue" in SQL as clock_from <= cutoff(today): it must agree with the due dates."""
+    for offset in range(0, 365, 3):
+        today = D(2025, 1, 1) + datetime.timedelta(days=offset)
+        cutoff = latest_clock_start_overdue_on(today)
+        for back in range(0, 40):
+            start = today - datetime.timedelta(days=back)
+            assert (start <= cutoff) == (review_due_on(start) < today), (today, start)

@@ -98,21 +98,21 @@ class ApplicationAdmin(SimpleHistoryAdmin):
 
 @admin.register(Decision)
 class DecisionAdmin(SimpleHistoryAdmin):
-    list_display = ["application", "outcome", "decided_by", "decided_at"]
-    list_filter = ["outcome"]
-    search_fields = ["application__reference"]
+    """Read-only: a decision is never edited or deleted, in admin either."""
 
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in Decision._meta.fields]
+    list_display = ["application", "outcome", "decided_by", "decided_at", "reference_date", "act"]
+    list_filter = ["outcome"]
+    list_select_related = ["application", "decided_by", "act"]
+    search_fields = ["application__reference", "application__organisation__name"]
 
     def has_add_permission(self, request):
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_change_permission(self, request, obj=None):
         return False
 
-    def has_change_permission(self, request, obj=None):
-        return False  # decisions are never edited
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(InternalNote)

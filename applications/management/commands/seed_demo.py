@@ -16,6 +16,7 @@ from django.db import transaction
 
 from applications import services
 from applications.models import Application, Membership, Organisation
+from applications.review_demo import seed_review_demo
 from applications.roles import LEAD_REVIEWERS, REVIEWERS
 from applications.workflow import application_create, application_withdraw
 from catalog.apps import CATALOG_EDITORS
@@ -209,6 +210,8 @@ class Command(BaseCommand):
         specs = sorted((spec for spec in APPLICATIONS if spec[0] in fresh), key=lambda spec: spec[1])
         for index, *spec in specs:
             self.demo_application(*organisations[index], *spec)
+        # Then the reviewers' side: some of those applications taken, ticked, returned and decided.
+        seed_review_demo(self.stdout)
 
         self.stdout.write("Demo users (e-mail / password / role):\n" + "\n".join(lines))
         counts = {

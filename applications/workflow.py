@@ -78,18 +78,21 @@ def apply_transition(application: Application, action: str, *, user, reason: str
     check_transition(application, action)
     _sources, target, default_reason = TRANSITIONS[action]
     application.status = target
-    application._change_reason = reason or str(default_reason)
-    application._history_user = user
-    application.save()
-    return application
+    return save_with_history(application, user=user, reason=reason or str(default_reason))
 
 
 def save_with_history(instance, *, user, reason: str = "", **kwargs):
-    """Save any model with the acting user and a reason in its history row."""
+    """Save any model with the acting user and a reason in its history row.
+
+    The reason belongs to this save only: simple-history would repeat it on every later save of the same
+    object in memory, so it is cleared afterwards.
+    """
     instance._history_user = user
-    if reason:
-        instance._change_reason = reason
-    instance.save(**kwargs)
+    instance._change_reason = reason or None
+    try:
+        instance.save(**kwargs)
+    finally:
+        del instance._change_reason
     return instance
 
 

@@ -21,6 +21,7 @@ from .models import (
     ApplicantMessage,
     Application,
     Certificate,
+    CertificateKind,
     Decision,
     InternalNote,
     Membership,
@@ -306,6 +307,9 @@ def own_production_finding(application: Application, certificates: list[Certific
         "sells_own_goods": bool(application.sells_own_goods),
         "confirmed": confirmed,
         "accepted_kinds": None if accepted is None else sorted(accepted),
+        "accepted_kind_labels": None
+        if accepted is None
+        else [str(CertificateKind(kind).label) for kind in sorted(accepted)],
         "criteria": [
             {"label": str(v.provision.label), "version_id": v.pk, "text_recorded": v.text_recorded}
             for v in catalog.own_production_criteria

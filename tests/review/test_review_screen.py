@@ -162,3 +162,12 @@ def test_scan_is_a_download_for_staff_only(client, goods_in_review, rev, applica
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content) == PDF_BYTES
+
+
+@pytest.mark.django_db
+def test_the_accepted_kinds_are_named_as_the_criteria_name_them(client, rev, goods_submitted):
+    client.force_login(rev)
+    page = client.get(reverse("review:application", args=[goods_submitted.reference])).content.decode()
+    assert "Kinds accepted by the criteria in force on the reference date:" in page
+    assert "Certificate of origin of goods in form &quot;ST-KZ&quot;</span>" in page
+    assert "Industrial certificate</span>" in page

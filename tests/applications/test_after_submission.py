@@ -126,6 +126,16 @@ def test_the_decision_is_shown_but_never_an_internal_note(in_2025, member_client
     assert "Checked the director by phone." not in page
 
 
+def test_the_applicant_reaches_the_letter_and_the_history_from_the_application(in_2025, member_client, decided):
+    page = text(member_client.get(url("detail", decided)))
+    letter = reverse("review:letter", args=[decided.reference])
+    status = reverse("review:applicant_status", args=[decided.reference])
+    assert f'href="{letter}"' in page and "Decision letter (printable)" in page
+    assert f'href="{status}"' in page
+    assert "Checked the director by phone." not in text(member_client.get(letter))
+    assert "Checked the director by phone." not in text(member_client.get(status))
+
+
 @pytest.fixture
 def returned(submitted):
     staff = reviewer()

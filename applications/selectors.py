@@ -177,12 +177,43 @@ class ReviewScreen:
     decision: Decision | None
 
 
-def claim_notices(claim: ActivityClaim, versions: list[ProvisionVersion], today: datetime.date) -> list[str]:
-    """Plain statements about the wording the claim relies on: not recorded, amended since, no longer in force."""
+def claim_notices(
+    claim: ActivityClaim,
+    versions: list[ProvisionVersion],
+    today: datetime.date,
+    reference_date: datetime.date | None = None,
+) -> list[str]:
+    """Plain statements about the wording the claim relies on: not recorded, amended since, no longer in
+    force, and whether it is still the wording in force on the reference date (an editor confirming an
+    act's real effective date after submission can move the periods)."""
     pinned = claim.provision_version
     if pinned is None:
         return [_("No wording was pinned for this claim.")]
     notices = []
+    if reference_date and not (
+        pinned.in_force_from <= reference_date
+        and (pinned.in_force_until is None or reference_date < pinned.in_force_until)
+    ):
+        actual = next(
+            (
+                v
+                for v in versions
+                if v.in_force_from <= reference_date and (v.in_force_until is None or reference_date < v.in_force_until)
+            ),
+            None,
+        )
+        notices.append(
+            _(
+                "Since submission the catalog's dates have changed: on the reference date (%(date)s) the wording "
+                "in force was %(actual)s, not the one pinned at submission. Check which wording applies."
+            )
+            % {
+                "date": format_date(reference_date),
+                "actual": _("the wording of %(code)s") % {"code": actual.introduced_by.code}
+                if actual
+                else _("none (the paragraph was not in force)"),
+            }
+        )
     if not pinned.text_recorded:
         notices.append(
             _(
@@ -244,7 +275,10 @@ def review_screen(application: Application, *, today: datetime.date) -> ReviewSc
 
     claim_views = []
     for claim in claims:
-        view = ClaimView(claim, claim_notices(claim, versions_by_provision.get(claim.provision_id, []), today))
+        view = ClaimView(
+            claim,
+            claim_notices(claim, versions_by_provision.get(claim.provision_id, []), today, application.reference_date),
+        )
         if resubmitted:
             before = before_claims.get(str(claim.provision_id))
             if before is None:

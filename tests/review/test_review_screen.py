@@ -171,3 +171,25 @@ def test_the_accepted_kinds_are_named_as_the_criteria_name_them(client, rev, goo
     assert "Kinds accepted by the criteria in force on the reference date:" in page
     assert "Certificate of origin of goods in form &quot;ST-KZ&quot;</span>" in page
     assert "Industrial certificate</span>" in page
+
+
+@pytest.mark.django_db
+def test_a_confirmed_effective_date_that_moves_the_pinned_wording_is_flagged(rev):
+    from catalog.models import LegalAct
+
+    # Submitted on 05.10.2023: paragraph 1 pinned to 413/NK's wording, estimated in force from 01.10.2023.
+    application = submitted_application(on=datetime.date(2023, 10, 5), paragraphs=(1, 2))
+    assert application.claims.get(provision__paragraph=1).provision_version.introduced_by.code == "413/NK"
+    screen = review_screen(application, today=TODAY)
+    assert not any("Since submission the catalog's dates have changed" in n for n in screen.claims[0].notices)
+
+    # An editor then confirms from the publication that 413/NK took effect only on 15.10.2023.
+    act = LegalAct.objects.get(code="413/NK")
+    act.effective_from, act.effective_from_confirmed = datetime.date(2023, 10, 15), True
+    act.save()
+    p1, p2 = review_screen(application, today=TODAY).claims
+    assert (
+        "Since submission the catalog's dates have changed: on the reference date (05.10.2023) the wording in "
+        "force was the wording of 37/RD, not the one pinned at submission. Check which wording applies."
+    ) in p1.notices
+    assert not any("Since submission" in n for n in p2.notices)

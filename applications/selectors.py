@@ -24,6 +24,7 @@ from .models import (
     Certificate,
     Decision,
     InternalNote,
+    Organisation,
     Status,
 )
 from .review import approval_problems, own_production_finding
@@ -409,7 +410,15 @@ def application_timeline(application: Application) -> list[TimelineEntry]:
     provisions = Provision.objects.select_related("act").in_bulk(provision_ids)
     versions = ProvisionVersion.objects.select_related("provision", "introduced_by").in_bulk(version_ids)
     acts = LegalAct.objects.in_bulk(act_ids)
-    lookups = {User: users, Provision: provisions, ProvisionVersion: versions, LegalAct: acts}
+    # The only organisation these rows can name is the application's own, already loaded with it.
+    organisations = {application.organisation_id: application.organisation}
+    lookups = {
+        User: users,
+        Provision: provisions,
+        ProvisionVersion: versions,
+        LegalAct: acts,
+        Organisation: organisations,
+    }
 
     def show(f, value) -> str:
         if value is None or value == "":

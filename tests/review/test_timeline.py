@@ -26,6 +26,8 @@ def test_timeline_shows_who_when_what_and_why_newest_first(client, goods_in_revi
     assert any(c.field == "verdict_by" or c.after == rev.email for c in tick.changes)
     taken = next(e for e in entries if e.reason.startswith("Review started"))
     assert any(c.after == rev.email for c in taken.changes)  # assigned reviewer, shown by e-mail
+    created = entries[-1]
+    assert any(c.after == str(goods_in_review.organisation) for c in created.changes)  # by name, not "#id"
 
     client.force_login(rev)
     page = client.get(reverse("review:timeline", args=[goods_in_review.reference])).content.decode()

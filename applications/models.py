@@ -419,3 +419,50 @@ class ApplicantMessage(models.Model):
 
     def __str__(self):
         return f"{self.application} · {self.get_kind_display()}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def pending(self):
+        """Not sent yet, oldest first: what the sweep still has to deliver."""
+        return self.filter(sent_at__isnull=True).order_by("created_at", "pk")
+
+
+class Notification(models.Model):
+    """An e-mail that must be sent, written in the same transaction as the change it reports (an outbox).
+
+    The subject and body are rendered when the row is written, so the e-mail says what was true then;
+    a task sends it later and marks it sent. A delivery record, not shown to applicants. No history:
+    its own fields (sent_at, attempts, last_error) are the record of what happened to it.
+    """
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("Application received")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        DECIDED = "decided", _("Decision")
+        WITHDRAWN = "withdrawn", _("Application withdrawn")
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    recipients = models.JSONField(_("recipients"), default=list, help_text=_("E-mail addresses, as a list."))
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("body"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            # The sweep reads only the unsent rows, which stay few however many have been sent.
+            models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True), name="notification_pending"),
+        ]
+
+    def __str__(self):
+        return f"{self.application} · {self.get_kind_display()}"

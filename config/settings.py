@@ -45,6 +45,16 @@ if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS is not set (a comma-separated list of host names).")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+# The site's address as people reach it, for links in e-mails written outside a request (notifications).
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "").strip().rstrip("/")
+if not SITE_URL:
+    if DEBUG:
+        SITE_URL = "http://127.0.0.1:8000"
+    elif "*" not in ALLOWED_HOSTS[0] and not ALLOWED_HOSTS[0].startswith("."):
+        SITE_URL = "https://" + ALLOWED_HOSTS[0]  # the first allowed host, when it names one host
+    else:
+        raise ImproperlyConfigured("DJANGO_SITE_URL is not set (e.g. https://review.example.kz), and no host to guess.")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

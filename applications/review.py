@@ -25,12 +25,14 @@ from .models import (
     Decision,
     InternalNote,
     Membership,
+    Notification,
     Organisation,
     Outcome,
     Status,
     Verdict,
     Verification,
 )
+from .notifications import notification_write
 from .roles import roles_for
 from .workflow import (
     WorkflowError,
@@ -273,6 +275,9 @@ def application_request_changes(
     )
     save_with_history(request, user=user, reason=_("Changes requested"))
     apply_transition(application, "request_changes", user=user)
+    notification_write(
+        application=application, kind=Notification.Kind.CHANGES_REQUESTED, actor=user, message=request.body
+    )
     return request
 
 
@@ -434,6 +439,7 @@ def decision_record(
         reason=reason,
     )
     apply_transition(application, action, user=user)
+    notification_write(application=application, kind=Notification.Kind.DECIDED, actor=user, decision=decision)
     return decision
 
 

@@ -1,7 +1,8 @@
 """The workflow of an application: one table of allowed transitions, one service per transition.
 
 Every service locks the application row (select_for_update), checks the state and the actor, writes,
-and records the reason and the user in the history. Nothing else changes `Application.status`.
+and records the reason and the user in the history, and writes the e-mail to the organisation (the outbox,
+applications/notifications.py) in the same transaction. Nothing else changes `Application.status`.
 An illegal step raises WorkflowError and changes nothing (each service is atomic).
 """
 
@@ -15,7 +16,8 @@ from django.utils.translation import gettext_lazy
 from catalog.models import ProvisionVersion
 from catalog.selectors import catalog_on
 
-from .models import Application, ReferenceCounter, Status
+from .models import Application, Notification, ReferenceCounter, Status
+from .notifications import notification_write
 
 
 class WorkflowError(Exception):
@@ -180,10 +182,17 @@ def application_submit(*, application: Application, user, today: datetime.date |
     application.submitted_by = user
     application.submission_count += 1
     reason = _("Submitted") if application.submission_count == 1 else _("Submitted again after changes")
-    return apply_transition(application, "submit", user=user, reason=reason)
+    apply_transition(application, "submit", user=user, reason=reason)
+    notification_write(application=application, kind=Notification.Kind.SUBMITTED, actor=user)
+    return application
 
 
 @transaction.atomic
 def application_withdraw(*, application: Application, user) -> Application:
+    """Withdraw; the organisation's members are told when the park had already received it."""
     application = lock(application)
-    return apply_transition(application, "withdraw", user=user)
+    was_submitted = application.submission_count > 0
+    apply_transition(application, "withdraw", user=user)
+    if was_submitted:
+        notification_write(application=application, kind=Notification.Kind.WITHDRAWN, actor=user)
+    return application

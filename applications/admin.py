@@ -17,6 +17,7 @@ from .models import (
     InternalNote,
     Invitation,
     Membership,
+    Notification,
     Organisation,
 )
 
@@ -128,3 +129,26 @@ class ApplicantMessageAdmin(SimpleHistoryAdmin):
     list_filter = ["kind"]
     search_fields = ["application__reference", "body"]
     readonly_fields = ["application", "kind", "author", "created_at", "snapshot"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """The e-mails written to applicant organisations and whether they went out: a delivery record, read-only.
+    Pending ones are sent by the tasks, or by `manage.py send_pending_notifications`."""
+
+    list_display = ["application", "kind", "subject", "created_at", "sent_at", "attempts"]
+    list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["application"]
+    search_fields = ["application__reference", "subject", "recipients"]
+    date_hierarchy = "created_at"
+    fields = ["application", "kind", "recipients", "subject", "body", "created_at", "sent_at", "attempts", "last_error"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

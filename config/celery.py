@@ -10,6 +10,15 @@ app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+# For `celery -A config beat` (run exactly one beat process). The sweep sends notifications whose task was
+# never queued (the broker was down at commit time) or ran out of retries; sending is idempotent.
+app.conf.beat_schedule = {
+    "send-pending-notifications": {
+        "task": "applications.send_pending_notifications",
+        "schedule": 300.0,  # seconds
+    },
+}
+
 
 @app.task(name="config.ping")
 def ping(value: str = "pong") -> str:

@@ -167,7 +167,6 @@ def demo_pdf(*lines: str) -> bytes:
 class Command(BaseCommand):
     help = "Create the demo users, organisations and applications (idempotent)."
 
-    @transaction.atomic
     def handle(self, *args, **options):
         try:
             import time_machine
@@ -175,7 +174,18 @@ class Command(BaseCommand):
             raise CommandError("seed_demo needs time-machine (pip install -r requirements-dev.txt).") from error
         self.time_machine = time_machine
         self.zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        lines, specs = self.seed()
+        # After the commit, when the demo's notification e-mails have gone out (printed by the console
+        # backend in development): the logins come last, where `make run` leaves them on the screen.
+        self.stdout.write("Demo users (e-mail / password / role):\n" + "\n".join(lines))
+        counts = {
+            label: Application.objects.filter(status=value).count() for value, label in Application.status.field.choices
+        }
+        summary = ", ".join(f"{count} {label.lower()}" for label, count in counts.items() if count)
+        self.stdout.write(f"Demo applications: {len(specs)} created now; in the database: {summary}.")
 
+    @transaction.atomic
+    def seed(self) -> tuple[list[str], list]:
         lines = [self.demo_user(*spec) for spec in DEMO_USERS]
         organisations = []
         for bin_, name, address, director, email, phone, login in ORGANISATIONS:
@@ -212,13 +222,7 @@ class Command(BaseCommand):
             self.demo_application(*organisations[index], *spec)
         # Then the reviewers' side: some of those applications taken, ticked, returned and decided.
         seed_review_demo(self.stdout)
-
-        self.stdout.write("Demo users (e-mail / password / role):\n" + "\n".join(lines))
-        counts = {
-            label: Application.objects.filter(status=value).count() for value, label in Application.status.field.choices
-        }
-        summary = ", ".join(f"{count} {label.lower()}" for label, count in counts.items() if count)
-        self.stdout.write(f"Demo applications: {len(specs)} created now; in the database: {summary}.")
+        return lines, specs
 
     def demo_user(self, email, password, groups, superuser) -> str:
         for name in (REVIEWERS, LEAD_REVIEWERS, CATALOG_EDITORS):

@@ -32,6 +32,32 @@ def require_service(name: str, available) -> None:
     pytest.skip(f"{reason} (set it up, or run .ci/run, to run this test).")
 
 
+@pytest.fixture
+def real_broker() -> str:
+    """The Redis in REDIS_URL, through which this test's tasks really go (skip, or fail in CI, without it)."""
+    redis_url = os.environ.get("REDIS_URL", "")
+    require_service("Redis (REDIS_URL)", redis_url)
+    return redis_url
+
+
+@pytest.fixture(autouse=True)
+def tasks_in_process(request):
+    """Celery tasks run in the test's own process, as in `make run`, even where REDIS_URL is set (CI): a task
+    queued on Redis would wait there for a worker that never comes, or reach a worker with another database.
+    Only a test that asks for `real_broker` uses the broker."""
+    if "real_broker" in request.fixturenames:
+        yield
+        return
+    from config.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = eager
+
+
 def _user_in(*group_names: str, **kwargs):
     user = UserFactory(**kwargs)
     groups = [Group.objects.get_or_create(name=name)[0] for name in group_names]

@@ -17,7 +17,7 @@ BASE_DIR = Path(settings.BASE_DIR)
 
 
 @pytest.mark.services
-def test_a_task_runs_through_a_real_worker_on_redis():
+def test_a_task_runs_through_a_real_worker_on_redis(real_broker):
     redis_url = os.environ.get("REDIS_URL", "")
     require_service("Redis (REDIS_URL)", redis_url)
     from config.celery import app, ping

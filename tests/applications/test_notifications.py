@@ -33,15 +33,6 @@ ASTANA = zoneinfo.ZoneInfo("Asia/Almaty")
 SUBMITTED_ON = datetime.date(2025, 3, 3)
 
 
-@pytest.fixture(autouse=True)
-def in_process_tasks():
-    """Tasks run in this process, as in `make run`, even where REDIS_URL is set (CI) for the services tests."""
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = eager
-
-
 def on(day: datetime.date, hour: int = 10):
     return time_machine.travel(datetime.datetime.combine(day, datetime.time(hour), ASTANA), tick=False)
 
@@ -326,10 +317,8 @@ def test_seed_demo_sends_each_notification_once(db, django_capture_on_commit_cal
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_on_redis_sends_a_notification_once():
+def test_a_real_worker_on_redis_sends_a_notification_once(real_broker):
     """Through a worker process on Redis, against this test's database (PostgreSQL: the worker must see it)."""
-    redis_url = os.environ.get("REDIS_URL", "")
-    require_service("Redis (REDIS_URL)", redis_url)
     require_service("PostgreSQL (DATABASE_URL=postgres://...)", connection.vendor == "postgresql")
     # A transactional test may follow another that flushed the tables: load the catalog again (idempotent).
     from django.apps import apps
@@ -373,7 +362,7 @@ def test_a_real_worker_on_redis_sends_a_notification_once():
         stderr=subprocess.STDOUT,
         text=True,
     )
-    celery_app.conf.task_always_eager = False
+    assert celery_app.conf.task_always_eager is False
     try:
         first = send_notification.apply_async(args=[notification_id], queue=queue, ignore_result=False)
         assert first.get(timeout=60) is True

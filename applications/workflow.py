@@ -134,6 +134,16 @@ def submission_problems(application: Application) -> list[tuple[str, str]]:
     return problems
 
 
+def require_applicant(application: Application, user, *, staff_may: bool = False) -> None:
+    """Applicant steps are taken by a member of the organisation (or, where `staff_may`, by park staff)."""
+    from .roles import roles_for
+
+    if staff_may and roles_for(user).staff:
+        return
+    if not application.organisation.memberships.filter(user_id=user.pk).exists():
+        raise WorkflowError(_("Only a member of %(name)s can do this.") % {"name": application.organisation.name})
+
+
 @transaction.atomic
 def application_submit(*, application: Application, user, today: datetime.date | None = None) -> Application:
     """Submit (or submit again after changes were requested).
@@ -143,6 +153,7 @@ def application_submit(*, application: Application, user, today: datetime.date |
     When no list is in force on the reference date, submission is refused and the draft stays as it was.
     """
     application = lock(application)
+    require_applicant(application, user, staff_may=application.received_by_other_channel)
     check_transition(application, "submit")
     problems = submission_problems(application)
     if problems:
@@ -191,6 +202,7 @@ def application_submit(*, application: Application, user, today: datetime.date |
 def application_withdraw(*, application: Application, user) -> Application:
     """Withdraw; the organisation's members are told when the park had already received it."""
     application = lock(application)
+    require_applicant(application, user)
     was_submitted = application.submission_count > 0
     apply_transition(application, "withdraw", user=user)
     if was_submitted:

@@ -184,3 +184,17 @@ def test_changes_can_be_made_even_when_no_list_is_in_force_today(in_2026, member
     assert "as in force on 03.03.2025" in page
     response = member_client.post(url("declaration", returned), {"confirm": "on"}, follow=True)
     assert f"Application {returned.reference} is submitted." in text(response)
+
+
+def test_only_a_member_can_submit_or_withdraw_even_through_the_services(in_2025, member, organisation):
+    from applications.workflow import WorkflowError, application_submit, application_withdraw
+
+    from .factories import OrganisationFactory, UserFactory, complete_draft, member_of
+
+    draft = complete_draft(organisation=organisation, user=member, today=datetime.date(2025, 3, 3))
+    stranger = member_of(OrganisationFactory(), UserFactory())
+    for service in (application_submit, application_withdraw):
+        with pytest.raises(WorkflowError, match=f"Only a member of {organisation.name} can do this."):
+            service(application=draft, user=stranger)
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT and draft.submission_count == 0

@@ -272,6 +272,9 @@ def test_an_organisation_without_members_gets_no_notification(people, django_cap
     organisation = OrganisationFactory()
     staff = people["reviewer"]
     application = complete_draft(organisation=organisation, user=staff, today=SUBMITTED_ON)
+    # Received on paper and registered by staff: nobody of the organisation has an account yet.
+    application.received_by_other_channel = True
+    application.save()
     with django_capture_on_commit_callbacks(execute=True):
         application_submit(application=application, user=staff, today=SUBMITTED_ON)
     assert not Notification.objects.exists() and mail.outbox == []

@@ -143,11 +143,19 @@ class DecisionForm(forms.Form):
 
 
 class InternalNoteForm(forms.Form):
-    body = forms.CharField(label=_("Internal note (staff only)"), widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(
+        label=_("Internal note (staff only)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write the note.")},
+    )
 
 
 class ApplicantMessageForm(forms.Form):
-    body = forms.CharField(label=_("Message to the applicant"), widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(
+        label=_("Message to the applicant"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write the message.")},
+    )
 
 
 class ReceivedStartForm(forms.Form):

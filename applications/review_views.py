@@ -470,8 +470,11 @@ def register_received(request):
         except WorkflowError as error:
             messages.error(request, error.message)
             for name, message in error.field_errors.items():
-                if name in details.fields:
-                    details.add_error(name, message)
+                # Beside the field it is about, in whichever of the two forms holds it (the date received
+                # is in the first).
+                for form in (start, details):
+                    if name in form.fields:
+                        form.add_error(name, message)
         else:
             messages.success(
                 request,

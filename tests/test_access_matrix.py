@@ -18,11 +18,13 @@ from dataclasses import dataclass
 import pytest
 import time_machine
 from django.apps import apps
+from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from applications import review
 from applications.models import Outcome, Verdict
 from applications.workflow import application_submit
+from catalog.apps import CATALOG_EDITORS
 from catalog.models import Provision
 from tests.applications.factories import (
     OrganisationFactory,
@@ -145,6 +147,7 @@ class World:
     outsider: object  # a member of another organisation
     outsider_organisation: object
     rev: object
+    editor: object  # a catalog editor: staff in Django admin, not a reviewer
 
 
 @pytest.fixture
@@ -166,6 +169,8 @@ def world(db):
             organisation=organisation, user=member, sells_goods=True, today=datetime.date(2025, 6, 2)
         )
         outsider = UserFactory(email="outsider@example.com")
+        editor = UserFactory(email="editor@example.com", is_staff=True)
+        editor.groups.add(Group.objects.get_or_create(name=CATALOG_EDITORS)[0])
         outsider_organisation = member_of(OrganisationFactory(name="Other Company LLP"), outsider).organisations.get()
         # The outsider's own submitted application, so their pages are not empty.
         application_submit(
@@ -185,6 +190,7 @@ def world(db):
             outsider=outsider,
             outsider_organisation=outsider_organisation,
             rev=rev,
+            editor=editor,
         )
 
 
@@ -306,10 +312,11 @@ def test_public_pages_open_to_anonymous_visitors(client, world, name):
 
 @pytest.mark.parametrize("name", names_of(STAFF))
 def test_applicants_get_403_on_every_reviewer_page_and_change_nothing(client, world, name):
-    """Even a member of the application's organisation: reviewing is not an applicant's business. The role
-    check comes before the lookup, so a made-up reference gets 403 too (a 404 would tell which exist)."""
+    """Even a member of the application's organisation (reviewing is not an applicant's business), and a
+    catalog editor, who is staff in Django admin but no reviewer. The role check comes before the lookup,
+    so a made-up reference gets 403 too (a 404 would tell which references exist)."""
     before = fingerprint()
-    for who in ("member", "outsider"):
+    for who in ("member", "outsider", "editor"):
         client.force_login(getattr(world, who))
         for method in ("get", "post"):
             for made_up in (False, True):

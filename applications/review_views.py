@@ -316,6 +316,7 @@ def certificate_scan(request, reference: str, pk: int):
         content_type="application/pdf",
     )
     response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"  # as for the applicant's download: never in a shared cache
     return response
 
 

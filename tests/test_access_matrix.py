@@ -393,6 +393,8 @@ def test_the_right_user_downloads_the_scan(client, world, name):
     client.force_login(_right_user(name, world))
     response = client.get(url(name, world))
     assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "private, no-store"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 

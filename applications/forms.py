@@ -275,7 +275,12 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(
-            attrs={"placeholder": "DD.MM.YYYY", "inputmode": "numeric", "autocomplete": "off", **(attrs or {})},
+            attrs={
+                "placeholder": gettext_lazy("DD.MM.YYYY"),
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                **(attrs or {}),
+            },
             format="%d.%m.%Y",
         )
 

@@ -17,7 +17,7 @@ DATE_INPUT_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
 class DDMMYYYYField(forms.DateField):
     def __init__(self, **kwargs):
         kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
-        kwargs.setdefault("widget", forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": "DD.MM.YYYY"}))
+        kwargs.setdefault("widget", forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": _("DD.MM.YYYY")}))
         kwargs.setdefault("error_messages", {"invalid": _("Enter a date as DD.MM.YYYY, e.g. 31.12.2025.")})
         super().__init__(**kwargs)
 
@@ -143,11 +143,19 @@ class DecisionForm(forms.Form):
 
 
 class InternalNoteForm(forms.Form):
-    body = forms.CharField(label=_("Internal note (staff only)"), widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(
+        label=_("Internal note (staff only)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write the note.")},
+    )
 
 
 class ApplicantMessageForm(forms.Form):
-    body = forms.CharField(label=_("Message to the applicant"), widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(
+        label=_("Message to the applicant"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write the message.")},
+    )
 
 
 class ReceivedStartForm(forms.Form):

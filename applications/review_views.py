@@ -316,6 +316,7 @@ def certificate_scan(request, reference: str, pk: int):
         content_type="application/pdf",
     )
     response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"  # as for the applicant's download: never in a shared cache
     return response
 
 
@@ -470,8 +471,11 @@ def register_received(request):
         except WorkflowError as error:
             messages.error(request, error.message)
             for name, message in error.field_errors.items():
-                if name in details.fields:
-                    details.add_error(name, message)
+                # Beside the field it is about, in whichever of the two forms holds it (the date received
+                # is in the first).
+                for form in (start, details):
+                    if name in form.fields:
+                        form.add_error(name, message)
         else:
             messages.success(
                 request,

@@ -242,16 +242,20 @@ def application_answers(application: Application) -> dict:
         "fields": {name: getattr(application, name) for name in (*Application.ELIGIBILITY_FIELDS, "sells_own_goods")},
         "claims": {str(claim.provision_id): claim.explanation for claim in application.claims.all()},
         "certificates": {
-            certificate.number: {
-                "kind": certificate.kind,
-                "issued_on": certificate.issued_on.isoformat(),
-                "valid_until": certificate.valid_until.isoformat(),
-                "issuer": certificate.issuer,
-                "goods": certificate.goods,
-                "scan": certificate.scan.name,
-            }
-            for certificate in application.certificates.all()
+            certificate.number: certificate_answers(certificate) for certificate in application.certificates.all()
         },
+    }
+
+
+def certificate_answers(certificate: Certificate) -> dict:
+    """A certificate as the applicant gave it, to compare before and after a request for changes."""
+    return {
+        "kind": certificate.kind,
+        "issued_on": certificate.issued_on.isoformat(),
+        "valid_until": certificate.valid_until.isoformat(),
+        "issuer": certificate.issuer,
+        "goods": certificate.goods,
+        "scan": certificate.scan.name,
     }
 
 

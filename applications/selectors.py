@@ -27,7 +27,7 @@ from .models import (
     Organisation,
     Status,
 )
-from .review import approval_problems, own_production_finding
+from .review import approval_problems, certificate_answers, own_production_finding
 from .working_days import latest_clock_start_overdue_on, review_due_on, working_days_left
 
 # Statuses in which the park's review clock runs.
@@ -299,7 +299,7 @@ def review_screen(application: Application, *, today: datetime.date) -> ReviewSc
             before = before_certificates.get(certificate.number)
             if before is None:
                 view.changed = "added"
-            elif before != _certificate_answers(certificate):
+            elif before != certificate_answers(certificate):
                 view.changed = "changed"
         certificate_views.append(view)
     removed_claims, removed_certificates, changed_fields = [], [], []
@@ -329,17 +329,6 @@ def review_screen(application: Application, *, today: datetime.date) -> ReviewSc
         messages=list(application.messages.select_related("author")),
         decision=decision,
     )
-
-
-def _certificate_answers(certificate: Certificate) -> dict:
-    return {
-        "kind": certificate.kind,
-        "issued_on": certificate.issued_on.isoformat(),
-        "valid_until": certificate.valid_until.isoformat(),
-        "issuer": certificate.issuer,
-        "goods": certificate.goods,
-        "scan": certificate.scan.name,
-    }
 
 
 # --- the audit timeline ---------------------------------------------------------------------------

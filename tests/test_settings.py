@@ -65,6 +65,14 @@ def test_a_misspelt_boolean_fails_loudly():
     assert "ImproperlyConfigured: DJANGO_DEBUG must be true or false, not 'ture'." in result.stderr
 
 
+def test_code_only_commands_need_nothing_from_the_environment():
+    assert manage("makemigrations", "--check", "--dry-run").returncode == 0
+    assert "System check identified no issues" in manage("check").stdout
+    # The deployment check is about production: without its environment it stops, as start-up does.
+    deploy = manage("check", "--deploy")
+    assert deploy.returncode != 0 and "DJANGO_SECRET_KEY is not set" in deploy.stderr
+
+
 def test_development_defaults_need_nothing_from_the_environment():
     result = manage("check", DJANGO_DEBUG="true")
     assert result.returncode == 0, result.stderr

@@ -23,17 +23,6 @@ def staff_required(view):
     return wrapper
 
 
-def applicant_required(view):
-    """Signed-in users acting for their organisations."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def member_application(user, reference: str, queryset=None) -> Application:
     """An application of one of the user's organisations, or 404 whether it exists or not."""
     queryset = queryset if queryset is not None else Application.objects.select_related("organisation")

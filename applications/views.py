@@ -7,6 +7,7 @@ the services decide what may change and refuse with WorkflowError, whose message
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_POST
 from catalog.selectors import catalog_on
 
 from . import services
-from .access import applicant_required, member_application, member_organisation, scan_certificate
+from .access import member_application, member_organisation, scan_certificate
 from .forms import (
     ActivitiesForm,
     CertificateForm,
@@ -105,7 +106,7 @@ def invitation_accept(request, token: str):
 # The applicant's home ----------------------------------------------------------------------------------
 
 
-@applicant_required
+@login_required
 def dashboard(request):
     """The user's organisations and all their applications, newest first, in a constant number of queries."""
     organisations = list(Organisation.objects.of_member(request.user).order_by("name"))
@@ -132,7 +133,7 @@ def dashboard(request):
 # Organisations -----------------------------------------------------------------------------------------
 
 
-@applicant_required
+@login_required
 def organisation_create(request):
     form = OrganisationForm(*_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -158,12 +159,12 @@ def _organisation_page(request, organisation: Organisation, invite_form: InviteF
     )
 
 
-@applicant_required
+@login_required
 def organisation_detail(request, pk: int):
     return _organisation_page(request, member_organisation(request.user, pk), InviteForm())
 
 
-@applicant_required
+@login_required
 def organisation_edit(request, pk: int):
     organisation = member_organisation(request.user, pk)
     bin_editable = not services.organisation_bin_locked(organisation)
@@ -179,7 +180,7 @@ def organisation_edit(request, pk: int):
     return render(request, "applications/organisation_form.html", {"form": form, "organisation": organisation})
 
 
-@applicant_required
+@login_required
 @require_POST
 def organisation_invite(request, pk: int):
     organisation = member_organisation(request.user, pk)
@@ -207,7 +208,7 @@ def organisation_invite(request, pk: int):
     return _organisation_page(request, organisation, form)
 
 
-@applicant_required
+@login_required
 @require_POST
 def application_start(request, pk: int):
     organisation = member_organisation(request.user, pk)
@@ -270,7 +271,7 @@ def _refused(request, error: WorkflowError, reference: str):
     return redirect("applications:detail", reference=reference)
 
 
-@applicant_required
+@login_required
 def application_detail(request, reference: str):
     """The task list while the applicant may edit; afterwards the application read-only with its status."""
     application = _application(request, reference)
@@ -285,7 +286,7 @@ def application_detail(request, reference: str):
     return render(request, "applications/application_detail.html", context)
 
 
-@applicant_required
+@login_required
 def eligibility(request, reference: str):
     application, context, refusal = _step(request, reference, "eligibility")
     if refusal:
@@ -309,7 +310,7 @@ def eligibility(request, reference: str):
     return render(request, "applications/application_eligibility.html", context)
 
 
-@applicant_required
+@login_required
 def not_eligible(request, reference: str):
     application = _application(request, reference)
     if not application.failed_eligibility:
@@ -323,7 +324,7 @@ def not_eligible(request, reference: str):
     )
 
 
-@applicant_required
+@login_required
 def activities(request, reference: str):
     application, context, refusal = _step(request, reference, "activities")
     if refusal:
@@ -348,7 +349,7 @@ def activities(request, reference: str):
     return render(request, "applications/application_activities.html", context)
 
 
-@applicant_required
+@login_required
 def goods(request, reference: str):
     application, context, refusal = _step(request, reference, "goods")
     if refusal:
@@ -371,7 +372,7 @@ def goods(request, reference: str):
     return render(request, "applications/application_goods.html", context)
 
 
-@applicant_required
+@login_required
 def certificates(request, reference: str):
     """The certificates of own production, with a form to add one."""
     application, context, refusal = _step(request, reference, "goods")
@@ -392,7 +393,7 @@ def certificates(request, reference: str):
     return render(request, "applications/application_certificates.html", context)
 
 
-@applicant_required
+@login_required
 @require_POST
 def certificate_remove(request, reference: str, pk: int):
     application = _application(request, reference)
@@ -405,7 +406,7 @@ def certificate_remove(request, reference: str, pk: int):
     return redirect("applications:certificates", reference=application.reference)
 
 
-@applicant_required
+@login_required
 def check_answers(request, reference: str):
     application, context, refusal = _step(request, reference, "check")
     if refusal:
@@ -413,7 +414,7 @@ def check_answers(request, reference: str):
     return render(request, "applications/application_check.html", context)
 
 
-@applicant_required
+@login_required
 def declaration(request, reference: str):
     application, context, refusal = _step(request, reference, "declaration")
     if refusal:
@@ -435,7 +436,7 @@ def declaration(request, reference: str):
     return render(request, "applications/application_declaration.html", context)
 
 
-@applicant_required
+@login_required
 def withdraw(request, reference: str):
     application = _application(request, reference)
     if request.method == "POST":
@@ -455,7 +456,7 @@ def withdraw(request, reference: str):
     return render(request, "applications/application_withdraw.html", {"application": application})
 
 
-@applicant_required
+@login_required
 def scan(request, reference: str, pk: int):
     """A certificate's scan, to those access.scan_certificate allows: always a download, never rendered inline."""
     certificate = scan_certificate(request.user, reference, pk)

@@ -155,11 +155,6 @@ class LegalAct(models.Model):
         return _("not earlier than %(date)s (unconfirmed)") % {"date": format_date(self.effective_from)}
 
 
-class ProvisionQuerySet(models.QuerySet):
-    def for_display(self):
-        return self.select_related("act").order_by("act__signed_on", "appendix", "paragraph")
-
-
 class Provision(models.Model):
     """A stable identity: "order 37/RD, Appendix 1, paragraph 3". Its wordings are ProvisionVersions.
 
@@ -171,8 +166,6 @@ class Provision(models.Model):
     appendix = models.PositiveSmallIntegerField(_("appendix"))
     paragraph = models.PositiveSmallIntegerField(_("paragraph"), null=True, blank=True)
     history = HistoricalRecords()
-
-    objects = ProvisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["act__signed_on", "appendix", "paragraph"]

@@ -3,7 +3,13 @@
 Application fixtures belong in tests/applications/conftest.py; keep the names here generic.
 """
 
+import contextlib
 import os
+import subprocess
+import sys
+import types
+import uuid
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -38,6 +44,46 @@ def real_broker() -> str:
     redis_url = os.environ.get("REDIS_URL", "")
     require_service("Redis (REDIS_URL)", redis_url)
     return redis_url
+
+
+@contextlib.contextmanager
+def celery_worker(**env: str):
+    """A real Celery worker process on a queue of its own (so parallel runs never take each other's work).
+
+    Yields an object with `queue`; once the worker has stopped, its log is in `output`."""
+    worker = types.SimpleNamespace(queue=f"test-{uuid.uuid4().hex}", output="")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            f"--queues={worker.queue}",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=INFO",
+            f"--hostname={worker.queue}@%h",
+        ],  # fmt: skip
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.test_settings", **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        yield worker
+    finally:
+        process.terminate()
+        try:
+            worker.output, _ = process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            worker.output, _ = process.communicate()
 
 
 @pytest.fixture(autouse=True)

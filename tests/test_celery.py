@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from .conftest import require_service
+from .conftest import celery_worker, require_service
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -24,45 +24,12 @@ def test_a_task_runs_through_a_real_worker_on_redis(real_broker):
 
     assert app.conf.broker_url == redis_url
     assert app.conf.task_always_eager is False
-    # A queue of its own, so that parallel test runs (xdist, other checkouts) never take each other's work.
-    queue = f"test-{uuid.uuid4().hex}"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.test_settings", "REDIS_URL": redis_url}
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            f"--queues={queue}",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=INFO",
-            f"--hostname={queue}@%h",
-        ],  # fmt: skip
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
+    with celery_worker(REDIS_URL=redis_url) as worker:
         token = uuid.uuid4().hex
-        result = ping.apply_async(args=[token], queue=queue, ignore_result=False)
+        result = ping.apply_async(args=[token], queue=worker.queue, ignore_result=False)
         assert result.get(timeout=60) == token
         assert result.successful()
-    finally:
-        worker.terminate()
-        try:
-            output, _ = worker.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            output, _ = worker.communicate()
-    assert f"config.ping[{result.id}] succeeded" in output, output[-2000:]
+    assert f"config.ping[{result.id}] succeeded" in worker.output, worker.output[-2000:]
 
 
 def test_without_a_broker_tasks_run_in_process():

@@ -1,10 +1,6 @@
 """E-mail notifications through the outbox: written with the change, sent after the commit, once."""
 
 import datetime
-import os
-import subprocess
-import sys
-import uuid
 import zoneinfo
 from io import StringIO
 from unittest import mock
@@ -24,7 +20,7 @@ from applications.models import Notification, Outcome, Verdict
 from applications.tasks import send_notification, send_pending_notifications
 from applications.workflow import WorkflowError, application_submit, application_withdraw
 from config.celery import app as celery_app
-from tests.conftest import require_service
+from tests.conftest import celery_worker, require_service
 from tests.test_settings import PRODUCTION, manage
 
 from .factories import OrganisationFactory, UserFactory, complete_draft, member_of, reviewer
@@ -337,47 +333,16 @@ def test_a_real_worker_on_redis_sends_a_notification_once(real_broker):
     [notification_id] = queued
     assert Notification.objects.get(pk=notification_id).sent_at is None
 
-    queue = f"test-{uuid.uuid4().hex}"
     db = connection.settings_dict  # the test database, e.g. test_review_gw0
     credentials = quote(db["USER"] or "") + (":" + quote(db["PASSWORD"]) if db["PASSWORD"] else "")
     database_url = f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.test_settings", "DATABASE_URL": database_url}
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            f"--queues={queue}",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=INFO",
-            f"--hostname={queue}@%h",
-        ],  # fmt: skip
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
     assert celery_app.conf.task_always_eager is False
-    try:
-        first = send_notification.apply_async(args=[notification_id], queue=queue, ignore_result=False)
+    with celery_worker(DATABASE_URL=database_url) as worker:
+        first = send_notification.apply_async(args=[notification_id], queue=worker.queue, ignore_result=False)
         assert first.get(timeout=60) is True
-        again = send_notification.apply_async(args=[notification_id], queue=queue, ignore_result=False)
+        again = send_notification.apply_async(args=[notification_id], queue=worker.queue, ignore_result=False)
         assert again.get(timeout=60) is False  # delivered twice, sent once
-    finally:
-        worker.terminate()
-        try:
-            output, _ = worker.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            output, _ = worker.communicate()
+    output = worker.output
     notification = Notification.objects.get(pk=notification_id)
     assert notification.sent_at is not None and notification.attempts == 0, output[-2000:]
     assert f"applications.send_notification[{first.id}] succeeded" in output, output[-2000:]

@@ -123,13 +123,16 @@ class Status(models.TextChoices):
 
 class ApplicationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Applications of organisations the user belongs to. Staff scoping lives in applications/access.py."""
+        """Applications of organisations the user belongs to. Every other rule: applications/permissions.py."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
         return self.filter(organisation__memberships__user=user)
 
     def not_draft(self):
-        return self.exclude(status=Status.DRAFT)
+        """What staff may see: every application but a draft (workflow.SEEN_BY_STAFF)."""
+        from .workflow import SEEN_BY_STAFF
+
+        return self.filter(status__in=SEEN_BY_STAFF)
 
 
 class Application(models.Model):
@@ -211,7 +214,10 @@ class Application(models.Model):
 
     @property
     def is_editable_by_applicant(self) -> bool:
-        return self.status in (Status.DRAFT, Status.CHANGES_REQUESTED)
+        """In a status whose answers the applicant may change (workflow.EDITABLE)."""
+        from .workflow import EDITABLE
+
+        return self.status in EDITABLE
 
     @property
     def failed_eligibility(self) -> list[str]:

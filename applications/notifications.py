@@ -64,7 +64,7 @@ def notification_write(
         "decision": decision,
         "approved": decision is not None and decision.outcome == Outcome.APPROVED,
         "application_url": _link("applications:detail", application),
-        "letter_url": _link("review:letter", application),
+        "letter_url": _link("applications:letter", application),
     }
     subject, body = _render(kind, context)
     notification = Notification.objects.create(

@@ -3,8 +3,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", include("applications.urls")),
-    path("review/", include("applications.review_urls")),
+    path("", include("applications.applicant.urls")),
+    path("review/", include("applications.review.urls")),
     path("catalog/", include("catalog.urls")),
     path("api/", include("catalog.api_urls")),
     path("accounts/", include("django.contrib.auth.urls")),

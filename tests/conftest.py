@@ -1,6 +1,10 @@
-"""Fixtures shared by every test folder: users for each role, and the skip-or-fail rule for services.
+"""Fixtures shared by every test folder: the one set of people (one per role), and the skip-or-fail rule
+for services.
 
-Application fixtures belong in tests/applications/conftest.py; keep the names here generic.
+The people: `member` (an applicant; a member of `organisation` once that fixture is used), `outsider` (a
+member of another organisation), `rev` and `other_rev` (reviewers), `lead` (a lead reviewer), `editor` (a
+catalog editor) and `admin_user`. Applications in each state are in tests/applicant/conftest.py and
+tests/review/conftest.py.
 """
 
 import contextlib
@@ -12,12 +16,9 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 
-from applications.roles import LEAD_REVIEWERS, REVIEWERS
 from catalog.apps import CATALOG_EDITORS
-
-from .factories import UserFactory
+from tests.factories import OrganisationFactory, UserFactory, in_groups, member_of, reviewer
 
 
 def services_required() -> bool:
@@ -104,36 +105,59 @@ def tasks_in_process(request):
         app.conf.task_always_eager = eager
 
 
-def _user_in(*group_names: str, **kwargs):
-    user = UserFactory(**kwargs)
-    groups = [Group.objects.get_or_create(name=name)[0] for name in group_names]
-    user.groups.set(groups)
+@pytest.fixture
+def member(db):
+    """A signed-up company representative (no staff role); a member of `organisation` once it exists."""
+    return UserFactory(email="member@example.com")
+
+
+@pytest.fixture
+def organisation(member):
+    return member_of(OrganisationFactory(name="Steppe Software LLP"), member).organisations.get()
+
+
+@pytest.fixture
+def member_client(client, member, organisation):
+    client.force_login(member)
+    return client
+
+
+@pytest.fixture
+def outsider(db):
+    """A member of another organisation."""
+    user = UserFactory(email="outsider@example.com")
+    member_of(OrganisationFactory(name="Other Company LLP"), user)
     return user
 
 
 @pytest.fixture
-def applicant_user(db):
-    """A signed-up company representative: no staff role."""
-    return _user_in(username="applicant@example.com", email="applicant@example.com")
+def outsider_client(client, outsider):
+    client.force_login(outsider)
+    return client
 
 
 @pytest.fixture
-def reviewer_user(db):
-    return _user_in(REVIEWERS, username="reviewer@example.com", email="reviewer@example.com")
+def rev(db):
+    return reviewer("rev@example.com")
 
 
 @pytest.fixture
-def lead_reviewer_user(db):
-    return _user_in(REVIEWERS, LEAD_REVIEWERS, username="lead@example.com", email="lead@example.com")
+def other_rev(db):
+    return reviewer("other-rev@example.com")
 
 
 @pytest.fixture
-def editor_user(db):
+def lead(db):
+    return reviewer("lead@example.com", lead=True)
+
+
+@pytest.fixture
+def editor(db):
     """A catalog editor: works in Django admin through the "Catalog editors" group's permissions only."""
-    return _user_in(CATALOG_EDITORS, username="editor@example.com", email="editor@example.com", is_staff=True)
+    return in_groups(UserFactory(email="editor@example.com", is_staff=True), CATALOG_EDITORS)
 
 
 @pytest.fixture
 def admin_user(db):
     """Overrides pytest-django's admin_user so that admin_client signs in as this superuser."""
-    return _user_in(username="admin@example.com", email="admin@example.com", is_staff=True, is_superuser=True)
+    return UserFactory(email="admin@example.com", is_staff=True, is_superuser=True)

@@ -21,12 +21,12 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from applications import review
+from applications.applicant.services import application_submit
 from applications.models import Outcome, Verdict
-from applications.workflow import application_submit
+from applications.review import services as review
 from catalog.apps import CATALOG_EDITORS
 from catalog.models import Provision
-from tests.applications.factories import (
+from tests.factories import (
     OrganisationFactory,
     UserFactory,
     complete_draft,
@@ -43,6 +43,7 @@ ORGANISATION = "organisation"  # members of the organisation in the URL; 404 for
 APPLICATION = "application"  # members of the application's organisation; 404 for anyone else
 STAFF = "staff"  # reviewers; 403 for applicants
 MEMBER_OR_STAFF = "member or staff"  # members of the application's organisation and reviewers; 404 for others
+MOVED = "moved"  # an old address: everyone is sent on (301) to the new one, which applies its own rule
 
 # name: (who may open it, status the right user gets on a GET, text the page must contain or None).
 # Text markers are attribute paths resolved on the World below ("draft.reference").
@@ -98,8 +99,11 @@ ACCESS = {
     "review:note_add": (STAFF, 302, None),
     "review:message_send": (STAFF, 302, None),
     "review:timeline": (STAFF, 200, "in_review.reference"),
-    "review:letter": (MEMBER_OR_STAFF, 200, "decided.reference"),
-    "review:applicant_status": (MEMBER_OR_STAFF, 200, "decided.reference"),
+    # Where the status page and the letter used to be: links in e-mails already sent.
+    "review:old_status": (MOVED, 301, "applications:status"),
+    "review:old_letter": (MOVED, 301, "applications:letter"),
+    "applications:status": (MEMBER_OR_STAFF, 200, "decided.reference"),
+    "applications:letter": (MEMBER_OR_STAFF, 200, "decided.reference"),
 }
 
 MADE_UP_REFERENCE = "AH-2025-99999"
@@ -198,7 +202,7 @@ def _application_for(name: str, world: World):
     kind = ACCESS[name][0]
     if kind == STAFF:
         return world.in_review
-    if kind == MEMBER_OR_STAFF:
+    if kind in (MEMBER_OR_STAFF, MOVED):
         return world.decided
     return world.draft
 
@@ -348,7 +352,7 @@ def test_outsiders_get_404_whether_the_reference_exists_or_not_and_change_nothin
 def test_a_reviewer_does_not_see_a_draft_on_the_reviewers_pages(client, world):
     """Drafts are the applicant's own business until they are submitted."""
     client.force_login(world.rev)
-    for name in ("review:application", "review:timeline", "review:letter", "review:applicant_status"):
+    for name in ("review:application", "review:timeline", "applications:letter", "applications:status"):
         assert client.get(reverse(name, args=[world.draft.reference])).status_code == 404, name
 
 
@@ -398,7 +402,30 @@ def test_the_right_user_downloads_the_scan(client, world, name):
     assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
-@pytest.mark.parametrize("name", ["review:letter", "review:applicant_status"])
+@pytest.mark.parametrize("name", names_of(MOVED))
+def test_old_addresses_send_everyone_on_to_the_new_one_which_applies_its_own_rule(client, world, name):
+    """The status page and the letter moved under the applicant's addresses; e-mails sent before link the old
+    ones. The redirect says nothing about what exists (a made-up reference is sent on alike)."""
+    new_name = ACCESS[name][2]
+    for made_up in (False, True):
+        reference = MADE_UP_REFERENCE if made_up else world.decided.reference
+        new_url = reverse(new_name, args=[reference])
+        for who in (None, world.outsider, world.member, world.rev):
+            client.logout()
+            if who:
+                client.force_login(who)
+            response = client.get(url(name, world, made_up=made_up))
+            assert response.status_code == 301 and response.url == new_url, (name, who, made_up)
+    client.force_login(world.member)
+    page = client.get(url(name, world), follow=True)
+    assert page.status_code == 200 and world.decided.reference in page.content.decode()
+    client.force_login(world.outsider)
+    assert client.get(url(name, world), follow=True).status_code == 404
+    client.logout()
+    assert client.get(url(name, world), follow=True).redirect_chain[-1][0].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", ["applications:letter", "applications:status"])
 def test_reviewers_see_the_letter_and_status_page_too(client, world, name):
     client.force_login(world.rev)
     response = client.get(url(name, world))

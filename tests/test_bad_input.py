@@ -15,15 +15,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
 
-from applications import review
 from applications.models import Application
-from tests.applications.factories import (
-    OrganisationFactory,
-    UserFactory,
+from applications.review import services as review
+from tests.factories import (
     complete_draft,
-    member_of,
     provision,
-    reviewer,
     submitted_application,
 )
 
@@ -49,22 +45,6 @@ def assert_beside(html: str, name: str, message: str) -> None:
 
 def assert_kept(html: str, typed: str) -> None:
     assert escape(typed) in html, f"{typed!r} was lost"
-
-
-@pytest.fixture
-def member(db):
-    return UserFactory(email="member@example.com")
-
-
-@pytest.fixture
-def organisation(member):
-    return member_of(OrganisationFactory(name="Steppe Software LLP"), member).organisations.get()
-
-
-@pytest.fixture
-def member_client(client, member, organisation):
-    client.force_login(member)
-    return client
 
 
 @pytest.fixture
@@ -191,11 +171,6 @@ def test_the_declaration_unconfirmed_says_so_beside_it(member_client, draft):
 
 
 # --- the reviewer's forms ----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def rev(db):
-    return reviewer("rev@example.com")
 
 
 @pytest.fixture

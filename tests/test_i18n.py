@@ -3,7 +3,7 @@
 The template check strips what is already translated ({% translate %}, {% blocktranslate %}), tags,
 variables, comments and scripts, and fails on any words left in the text or in attributes a person
 reads (title, placeholder, aria-label, alt). Python strings are checked by review: messages, form errors
-and WorkflowError all go through gettext (grep for them when adding one).
+and DomainError all go through gettext (grep for them when adding one).
 """
 
 import re

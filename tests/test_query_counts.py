@@ -12,20 +12,20 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from applications import review, services
+from applications.applicant import services
+from applications.applicant.services import application_create
 from applications.models import Outcome, Verdict, Verification
-from applications.workflow import application_create
+from applications.review import services as review
 from catalog.models import LegalAct, Provision
-from tests.applications.factories import (
-    OrganisationFactory,
+from tests.catalog.test_views import _add_paragraphs
+from tests.factories import (
+    AmendmentFactory,
+    ProvisionVersionFactory,
     UserFactory,
     complete_draft,
     member_of,
-    reviewer,
     submitted_application,
 )
-from tests.catalog.test_views import _add_paragraphs
-from tests.factories import AmendmentFactory, ProvisionVersionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,21 +37,6 @@ def in_2025():
     """02.06.2025: 37/RD as amended is in force, so every step of an application can be opened."""
     with time_machine.travel(TODAY, tick=False):
         yield
-
-
-@pytest.fixture
-def member(db):
-    return UserFactory(email="member@example.com")
-
-
-@pytest.fixture
-def organisation(member):
-    return member_of(OrganisationFactory(name="Steppe Software LLP"), member).organisations.get()
-
-
-@pytest.fixture
-def rev(db):
-    return reviewer("rev@example.com")
 
 
 def count(client, django_assert_num_queries, expected: int, url: str, **params):
@@ -227,9 +212,9 @@ def test_read_only_application(client, django_assert_num_queries, member, organi
 DECIDED_PAGES = [
     # 1 session, 2 user, 3 groups, 4 the application (not a draft, the member's), 5 the decision with who
     # decided and its act: the confirmed activities are quoted from the decision's frozen copy, no join.
-    ("review:letter", 5),
+    ("applications:letter", 5),
     # 4 the application, 5 its history (status changes), 6 the messages, 7 the decision.
-    ("review:applicant_status", 7),
+    ("applications:status", 7),
     # The read-only page's 10 and 11 the decision's act, named beside the outcome.
     ("applications:detail", 11),
 ]
@@ -244,9 +229,9 @@ def test_decided_pages_for_the_applicant(
     client.force_login(member)
     response = count(client, django_assert_num_queries, expected, reverse(name, args=[application.reference]))
     page = response.content.decode()
-    if name == "review:letter":
+    if name == "applications:letter":
         assert page.count("Appendix 1, paragraph") >= n
-    if name == "review:applicant_status":
+    if name == "applications:status":
         assert f"Message {n - 1}" in page
     assert "Note 0" not in page  # internal notes never reach the applicant
 
@@ -294,7 +279,7 @@ def test_review_screen_once_decided(client, django_assert_num_queries, member, o
 def test_review_screen_after_a_resubmission(client, django_assert_num_queries, member, organisation, rev, n):
     """Changed answers are compared with the snapshot taken at the request: one more query, for the labels
     of the removed claims' provisions."""
-    from applications.workflow import application_submit
+    from applications.applicant.services import application_submit
 
     application = review.application_take(application=_submitted(organisation, member, n), user=rev, no_conflict=True)
     review.application_request_changes(application=application, user=rev, message="Explain each activity better.")

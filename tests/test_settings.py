@@ -93,9 +93,9 @@ def test_404_page(client):
 
 
 @pytest.mark.django_db
-def test_403_page(rf: RequestFactory, applicant_user):
+def test_403_page(rf: RequestFactory, member):
     request = rf.get("/somewhere/")
-    request.user = applicant_user
+    request.user = member
     response = views.permission_denied(request)
     assert response.status_code == 403
     assert "You are not allowed to see this page" in response.content.decode()

@@ -21,8 +21,8 @@ OVERLAP = (
 
 
 @pytest.fixture
-def editor_client(client, editor_user):
-    response = client.post("/admin/login/?next=/admin/", {"username": editor_user.username, "password": PASSWORD})
+def editor_client(client, editor):
+    response = client.post("/admin/login/?next=/admin/", {"username": editor.username, "password": PASSWORD})
     assert response.status_code == 302, "the catalog editor could not log into admin"
     return client
 
@@ -81,14 +81,14 @@ def test_a_catalog_editor_logs_into_admin_and_sees_the_catalog(editor_client):
     assert editor_client.get(f"/admin/catalog/provisionversion/{version.pk}/delete/").status_code == 403
 
 
-def test_others_cannot_use_the_catalog_admin(client, reviewer_user, applicant_user):
+def test_others_cannot_use_the_catalog_admin(client, rev, member):
     assert client.get("/admin/catalog/legalact/").status_code == 302  # anonymous: to the login page
-    for user in (reviewer_user, applicant_user):
+    for user in (rev, member):
         client.force_login(user)
         assert client.get("/admin/catalog/legalact/add/").status_code in (302, 403)
 
 
-def test_an_editor_adds_a_successor_list_and_its_first_paragraph(editor_client, editor_user):
+def test_an_editor_adds_a_successor_list_and_its_first_paragraph(editor_client, editor):
     response = editor_client.post(
         "/admin/catalog/legalact/add/",
         act_form(
@@ -103,7 +103,7 @@ def test_an_editor_adds_a_successor_list_and_its_first_paragraph(editor_client, 
     assert response.status_code == 302, response.context["adminform"].form.errors
     successor = act("1/TEST")
     assert successor.effective_from == datetime.date(2026, 1, 1)
-    assert successor.history.get().history_user == editor_user
+    assert successor.history.get().history_user == editor
 
     response = editor_client.post("/admin/catalog/provision/add/", {"act": successor.pk, "appendix": 1, "paragraph": 1,
                                   "versions-TOTAL_FORMS": 0, "versions-INITIAL_FORMS": 0})  # fmt: skip
@@ -117,7 +117,7 @@ def test_an_editor_adds_a_successor_list_and_its_first_paragraph(editor_client, 
     result = catalog_on(datetime.date(2026, 1, 1))
     assert result.act == successor
     assert [v.text for v in result.activities] == ["A test activity."]
-    assert result.activities[0].history.get().history_user == editor_user
+    assert result.activities[0].history.get().history_user == editor
 
 
 def test_an_overlapping_wording_is_refused_with_a_clear_message(editor_client):
@@ -132,7 +132,7 @@ def test_an_overlapping_wording_is_refused_with_a_clear_message(editor_client):
     assert provision.versions.count() == 1
 
 
-def test_ending_the_old_wording_first_lets_the_new_one_in(editor_client, editor_user):
+def test_ending_the_old_wording_first_lets_the_new_one_in(editor_client, editor):
     provision = paragraph(2)
     old = provision.versions.get()
     response = editor_client.post(
@@ -143,7 +143,7 @@ def test_ending_the_old_wording_first_lets_the_new_one_in(editor_client, editor_
     assert response.status_code == 302
     old.refresh_from_db()
     assert old.in_force_until == datetime.date(2023, 10, 1)
-    assert old.history.first().history_user == editor_user
+    assert old.history.first().history_user == editor
     assert old.history.first().history_type == "~"
 
     response = editor_client.post(
@@ -170,7 +170,7 @@ def test_a_recorded_wording_needs_text_and_an_unrecorded_one_none(editor_client)
     ]
 
 
-def test_confirming_an_effective_date_in_admin_moves_the_wordings(editor_client, editor_user):
+def test_confirming_an_effective_date_in_admin_moves_the_wordings(editor_client, editor):
     amendment = act("413/NK")
     response = editor_client.post(
         f"/admin/catalog/legalact/{amendment.pk}/change/",
@@ -186,12 +186,12 @@ def test_confirming_an_effective_date_in_admin_moves_the_wordings(editor_client,
         # The moved periods are history too, attributed to the editor who confirmed the date.
         moved = new.history.first()
         assert (moved.history_user, moved.history_change_reason) == (
-            editor_user,
+            editor,
             "Period follows a change to the dates of an act",
         )
     assert [v.introduced_by.code for v in catalog_on(datetime.date(2023, 10, 14)).activities][0] == "37/RD"
     assert [v.introduced_by.code for v in catalog_on(datetime.date(2023, 10, 15)).activities][0] == "413/NK"
-    assert amendment.history.first().history_user == editor_user
+    assert amendment.history.first().history_user == editor
 
 
 def test_an_act_whose_valid_until_precedes_its_effect_is_refused(editor_client):
@@ -204,7 +204,7 @@ def test_an_act_whose_valid_until_precedes_its_effect_is_refused(editor_client):
     assert not LegalAct.objects.filter(code="3/TEST").exists()
 
 
-def test_the_history_page_lists_the_editor(editor_client, editor_user):
+def test_the_history_page_lists_the_editor(editor_client, editor):
     version = paragraph(2).versions.get()
     editor_client.post(
         f"/admin/catalog/provisionversion/{version.pk}/change/",
@@ -213,7 +213,7 @@ def test_the_history_page_lists_the_editor(editor_client, editor_user):
     )  # fmt: skip
     response = editor_client.get(f"/admin/catalog/provisionversion/{version.pk}/history/")
     assert response.status_code == 200
-    assert editor_user.username in response.content.decode()
+    assert editor.username in response.content.decode()
     assert ProvisionVersion.history.filter(id=version.pk).count() == 2  # loaded, then changed
 
 

@@ -95,10 +95,10 @@ def test_a_bad_date_is_explained_beside_the_field(client, today_is, bad):
     assert response.context["catalog"].on == datetime.date(2025, 12, 31)  # today is shown meanwhile
 
 
-def test_navigation_by_role(client, applicant_user, editor_user):
-    client.force_login(applicant_user)
+def test_navigation_by_role(client, member, editor):
+    client.force_login(member)
     assert "Edit catalog (admin)" not in text_of(client.get("/catalog/"))
-    client.force_login(editor_user)
+    client.force_login(editor)
     assert "Edit catalog (admin)" in text_of(client.get("/catalog/"))
 
 
@@ -130,9 +130,9 @@ def test_the_catalog_page_makes_the_same_number_of_queries_however_many_provisio
 
 
 def test_the_catalog_page_for_a_signed_in_editor_adds_only_the_session_and_user(
-    client, editor_user, django_assert_num_queries
+    client, editor, django_assert_num_queries
 ):
-    client.force_login(editor_user)
+    client.force_login(editor)
     # 2 catalog queries + the session + the user + the user's groups (roles for the navigation, cached).
     with django_assert_num_queries(5):
         client.get("/catalog/", {"on": "31.12.2025"})

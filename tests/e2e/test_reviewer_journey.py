@@ -6,9 +6,9 @@ import datetime
 from django.test import Client
 from playwright.sync_api import expect
 
+from applications.applicant.services import application_submit
 from applications.models import Status
-from applications.workflow import application_submit
-from tests.applications.factories import OrganisationFactory, UserFactory, reviewer, submitted_application
+from tests.factories import OrganisationFactory, UserFactory, reviewer, submitted_application
 
 from .helpers import screenshot
 

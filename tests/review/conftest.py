@@ -1,15 +1,15 @@
-"""Fixtures for the reviewers' side: people in each role, and applications in each state, made through
-the real services (never hand-written rows)."""
+"""Fixtures for the reviewers' side: applications of `organisation` in each state, made through the real
+services (never hand-written rows). The people are in tests/conftest.py."""
 
 import datetime
 
 import pytest
 from django.db import connection
 
-from applications import review
 from applications.models import Outcome, Verdict, Verification
-from tests.applications.factories import UserFactory, reviewer, submitted_application
+from applications.review import services as review
 from tests.conftest import require_service
+from tests.factories import submitted_application
 
 SUBMITTED_ON = datetime.date(2025, 3, 3)  # a Monday; 37/RD as amended by 130/NK and 413/NK is in force
 
@@ -20,33 +20,13 @@ def require_postgres() -> None:
 
 
 @pytest.fixture
-def rev(db):
-    return reviewer("rev@example.com")
+def submitted(member, organisation):
+    return submitted_application(organisation=organisation, user=member, on=SUBMITTED_ON)
 
 
 @pytest.fixture
-def other_rev(db):
-    return reviewer("other-rev@example.com")
-
-
-@pytest.fixture
-def lead(db):
-    return reviewer("lead-rev@example.com", lead=True)
-
-
-@pytest.fixture
-def applicant(db):
-    return UserFactory(email="rep@example.kz")
-
-
-@pytest.fixture
-def submitted(applicant):
-    return submitted_application(user=applicant, on=SUBMITTED_ON)
-
-
-@pytest.fixture
-def goods_submitted(applicant):
-    return submitted_application(user=applicant, on=SUBMITTED_ON, sells_goods=True)
+def goods_submitted(member, organisation):
+    return submitted_application(organisation=organisation, user=member, on=SUBMITTED_ON, sells_goods=True)
 
 
 @pytest.fixture

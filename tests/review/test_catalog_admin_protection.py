@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from catalog.models import LegalAct, ProvisionVersion
-from tests.applications.factories import submitted_application
+from tests.factories import submitted_application
 
 
 @pytest.mark.django_db

@@ -6,10 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from applications import review
 from applications.models import ApplicantMessage, Decision, Outcome, Status, Verdict, Verification
-from applications.workflow import WorkflowError
-from tests.applications.factories import submitted_application
+from applications.review import services as review
+from applications.workflow import DomainError
+from tests.factories import submitted_application
 
 from .conftest import approve, tick_all
 
@@ -20,7 +20,7 @@ def decide(application, user, outcome=Outcome.APPROVED, reasons=""):
 
 @pytest.mark.django_db
 def test_approval_names_what_is_missing(goods_in_review, rev):
-    with pytest.raises(WorkflowError) as error:
+    with pytest.raises(DomainError) as error:
         decide(goods_in_review, rev)
     message = error.value.message
     assert "Tick every activity: not yet ticked: Appendix 1, paragraph 1, Appendix 1, paragraph 2." in message
@@ -34,7 +34,7 @@ def test_approval_names_what_is_missing(goods_in_review, rev):
 @pytest.mark.django_db
 def test_approval_needs_one_confirmed_claim(in_review, rev):
     tick_all(in_review, rev, verdict=Verdict.NOT_CONFIRMED)
-    with pytest.raises(WorkflowError, match="Confirm at least one activity"):
+    with pytest.raises(DomainError, match="Confirm at least one activity"):
         decide(in_review, rev)
 
 
@@ -44,7 +44,7 @@ def test_own_production_needs_a_verified_certificate_valid_on_the_reference_date
         review.claim_tick(claim=claim, user=rev, verdict=Verdict.CONFIRMED)
     certificate = goods_in_review.certificates.get()
     review.certificate_verify(certificate=certificate, user=rev, verification=Verification.REJECTED, note="Fake.")
-    with pytest.raises(WorkflowError, match="own production needs"):
+    with pytest.raises(DomainError, match="own production needs"):
         decide(goods_in_review, rev)
     review.certificate_verify(certificate=certificate, user=rev, verification=Verification.VERIFIED)
     decision = decide(goods_in_review, rev)
@@ -55,7 +55,7 @@ def test_own_production_needs_a_verified_certificate_valid_on_the_reference_date
 
 @pytest.mark.django_db
 def test_rejection_needs_reasons_only(in_review, rev):
-    with pytest.raises(WorkflowError, match="Give the reasons"):
+    with pytest.raises(DomainError, match="Give the reasons"):
         decide(in_review, rev, Outcome.REJECTED, "  ")
     decision = decide(in_review, rev, Outcome.REJECTED, "The company resells foreign software.")
     in_review.refresh_from_db()
@@ -91,7 +91,7 @@ def test_a_decision_is_never_edited_or_deleted(in_review, rev):
         Decision.objects.filter(pk=decision.pk).update(reasons="bulk")
     with pytest.raises(ValidationError):
         Decision.objects.all().delete()
-    with pytest.raises(WorkflowError):
+    with pytest.raises(DomainError):
         decide(in_review, rev, Outcome.REJECTED, "second thoughts")
     assert Decision.objects.get().reasons == ""
 
@@ -127,13 +127,13 @@ def test_decide_page_shows_what_is_missing(client, in_review, rev):
 
 
 @pytest.mark.django_db
-def test_letter_quotes_the_wording_in_force_on_the_reference_date(client, rev, applicant):
+def test_letter_quotes_the_wording_in_force_on_the_reference_date(client, rev, member):
     # Submitted 02.05.2023: paragraph 1's wording then (37/RD) is not recorded; paragraph 2's is.
-    application = submitted_application(user=applicant, on=datetime.date(2023, 5, 2), paragraphs=(1, 2))
+    application = submitted_application(user=member, on=datetime.date(2023, 5, 2), paragraphs=(1, 2))
     review.application_take(application=application, user=rev, no_conflict=True)
     approve(application, rev)
-    url = reverse("review:letter", args=[application.reference])
-    client.force_login(applicant)
+    url = reverse("applications:letter", args=[application.reference])
+    client.force_login(member)
     page = client.get(url).content.decode()
     p2 = application.claims.get(provision__paragraph=2).provision_version
     assert "the application is approved" in page
@@ -141,10 +141,10 @@ def test_letter_quotes_the_wording_in_force_on_the_reference_date(client, rev, a
     assert "02.05.2023" in page
     assert "is not recorded in the park" in page  # paragraph 1, honestly
     # Another applicant gets 404; no letter before a decision.
-    from tests.applications.factories import UserFactory
+    from tests.factories import UserFactory
 
     client.force_login(UserFactory())
     assert client.get(url).status_code == 404
     other = submitted_application(on=datetime.date(2024, 5, 2))
     client.force_login(rev)
-    assert client.get(reverse("review:letter", args=[other.reference])).status_code == 404
+    assert client.get(reverse("applications:letter", args=[other.reference])).status_code == 404

@@ -12,8 +12,8 @@ from django.template import TemplateDoesNotExist
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.exceptions import NoReverseMatch
 
-from applications import review
 from applications.models import Verdict, Verification
+from applications.review import services as review
 
 NOTE = "INTERNAL-free-note-7c1e"
 VERDICT_NOTE = "INTERNAL-verdict-note-93ab"
@@ -55,7 +55,7 @@ def candidate_urls(application):
 
 
 @pytest.mark.django_db
-def test_an_applicant_never_sees_an_internal_note(client, goods_in_review, rev, applicant):
+def test_an_applicant_never_sees_an_internal_note(client, goods_in_review, rev, member):
     application = goods_in_review
     review.internal_note_add(application=application, user=rev, body=NOTE)
     for claim in application.claims.all():
@@ -65,7 +65,7 @@ def test_an_applicant_never_sees_an_internal_note(client, goods_in_review, rev, 
     review.applicant_message_send(application=application, user=rev, body=SHARED)
     review.application_request_changes(application=application, user=rev, message="Add your contracts.")
 
-    client.force_login(applicant)
+    client.force_login(member)
     seen_ok = []
     for url in sorted(set(candidate_urls(application))):
         try:
@@ -78,7 +78,7 @@ def test_an_applicant_never_sees_an_internal_note(client, goods_in_review, rev, 
         if response.status_code == 200:
             seen_ok.append(url)
     # The test is only meaningful if the applicant could open pages about the application...
-    status_url = reverse("review:applicant_status", args=[application.reference])
+    status_url = reverse("applications:status", args=[application.reference])
     assert status_url in seen_ok
     # ...and those pages do carry the words addressed to them.
     page = client.get(status_url).content.decode()
@@ -92,10 +92,10 @@ def test_an_applicant_never_sees_an_internal_note(client, goods_in_review, rev, 
 
 
 @pytest.mark.django_db
-def test_the_applicant_view_after_a_decision(client, in_review, rev, applicant):
+def test_the_applicant_view_after_a_decision(client, in_review, rev, member):
     review.internal_note_add(application=in_review, user=rev, body=NOTE)
     review.decision_record(application=in_review, user=rev, outcome="rejected", reasons="Not an ICT activity.")
-    client.force_login(applicant)
-    for name in ("applicant_status", "letter"):
-        page = client.get(reverse(f"review:{name}", args=[in_review.reference])).content.decode()
+    client.force_login(member)
+    for name in ("applications:status", "applications:letter"):
+        page = client.get(reverse(name, args=[in_review.reference])).content.decode()
         assert NOTE not in page and "Not an ICT activity." in page

@@ -5,10 +5,10 @@ import threading
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from applications import review
 from applications.models import ActivityClaim, Application, Certificate, Decision, Outcome, Status
-from applications.workflow import WorkflowError
-from tests.applications.factories import reviewer, submitted_application
+from applications.review import services as review
+from applications.workflow import DomainError
+from tests.factories import reviewer, submitted_application
 
 from .conftest import SUBMITTED_ON, approve, require_postgres, tick_all
 
@@ -16,9 +16,9 @@ pytestmark = pytest.mark.services
 
 
 @pytest.mark.django_db
-def test_history_rows_and_decisions_refuse_update_and_delete(applicant, rev):
+def test_history_rows_and_decisions_refuse_update_and_delete(member, rev):
     require_postgres()
-    application = submitted_application(user=applicant, on=SUBMITTED_ON, sells_goods=True)
+    application = submitted_application(user=member, on=SUBMITTED_ON, sells_goods=True)
     review.application_take(application=application, user=rev, no_conflict=True)
     approve(application, rev)
     for model, filters in [
@@ -50,7 +50,7 @@ def test_history_rows_and_decisions_refuse_update_and_delete(applicant, rev):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_reviewers_deciding_at_once_record_exactly_one_decision(applicant):
+def test_two_reviewers_deciding_at_once_record_exactly_one_decision(member):
     require_postgres()
     # A transactional test may follow another that flushed the tables: load the catalog again (idempotent).
     from django.apps import apps
@@ -60,7 +60,7 @@ def test_two_reviewers_deciding_at_once_record_exactly_one_decision(applicant):
     load_catalog(apps)
     assigned = reviewer("assigned@example.com")
     lead = reviewer("lead-at-once@example.com", lead=True)
-    application = submitted_application(user=applicant, on=SUBMITTED_ON)
+    application = submitted_application(user=member, on=SUBMITTED_ON)
     review.application_take(application=application, user=assigned, no_conflict=True)
     tick_all(application, assigned)
     seen = Application.objects.get(pk=application.pk).updated_at  # both pages were drawn now
@@ -73,7 +73,7 @@ def test_two_reviewers_deciding_at_once_record_exactly_one_decision(applicant):
             barrier.wait()
             review.decision_record(application=application, user=user, outcome=outcome, reasons=reasons, seen=seen)
             results[name] = "decided"
-        except WorkflowError as error:
+        except DomainError as error:
             results[name] = error.message
         finally:
             connection.close()

@@ -6,10 +6,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from applications import review
+from applications.applicant.services import application_withdraw
 from applications.models import Status
-from applications.workflow import application_withdraw
-from tests.applications.factories import (
+from applications.review import services as review
+from tests.factories import (
     OrganisationFactory,
     UserFactory,
     complete_draft,
@@ -141,7 +141,7 @@ def _make(n):
 
 
 def user_reviewer():
-    from tests.applications.factories import reviewer
+    from tests.factories import reviewer
 
     return reviewer("queue-reviewer@example.com")
 

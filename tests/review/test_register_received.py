@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from applications.models import Application, Status
-from tests.applications.factories import PDF_BYTES, OrganisationFactory, provision
+from tests.factories import PDF_BYTES, OrganisationFactory, provision
 
 URL = reverse("review:register_received")
 

@@ -5,16 +5,17 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from applications import review
+from applications.applicant.services import application_submit
 from applications.models import ActivityClaim, ApplicantMessage, Status, Verdict
-from applications.selectors import review_screen
-from applications.workflow import WorkflowError, application_submit
-from tests.applications.factories import provision
+from applications.review import services as review
+from applications.review.selectors import review_screen
+from applications.workflow import DomainError
+from tests.factories import provision
 
 
 @pytest.mark.django_db
 def test_request_changes_needs_a_message_and_keeps_a_snapshot(in_review, rev):
-    with pytest.raises(WorkflowError, match="what to change"):
+    with pytest.raises(DomainError, match="what to change"):
         review.application_request_changes(application=in_review, user=rev, message=" ")
     in_review.refresh_from_db()
     assert in_review.status == Status.IN_REVIEW
@@ -26,7 +27,7 @@ def test_request_changes_needs_a_message_and_keeps_a_snapshot(in_review, rev):
 
 
 @pytest.mark.django_db
-def test_resubmission_keeps_earlier_ticks_and_highlights_changed_answers(client, in_review, rev, applicant):
+def test_resubmission_keeps_earlier_ticks_and_highlights_changed_answers(client, in_review, rev, member):
     p1, p2 = in_review.claims.order_by("provision__paragraph")
     review.claim_tick(claim=p1, user=rev, verdict=Verdict.CONFIRMED, note="Fine.")
     review.claim_tick(claim=p2, user=rev, verdict=Verdict.NOT_CONFIRMED, note="Explanation too vague.")
@@ -38,7 +39,7 @@ def test_resubmission_keeps_earlier_ticks_and_highlights_changed_answers(client,
     ActivityClaim.objects.create(
         application=in_review, provision=provision(4), explanation="Applied research with a university."
     )
-    application_submit(application=in_review, user=applicant, today=datetime.date(2025, 3, 20))
+    application_submit(application=in_review, user=member, today=datetime.date(2025, 3, 20))
     in_review.refresh_from_db()
     assert in_review.status == Status.SUBMITTED and in_review.submission_count == 2
     assert in_review.reference_date == datetime.date(2025, 3, 3)  # the reference date does not move

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from applications.models import Application, Decision, Status
-from applications.review_demo import seed_review_demo
+from applications.review.demo import seed_review_demo
 
 
 @pytest.mark.django_db

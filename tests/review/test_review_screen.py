@@ -6,11 +6,11 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from applications import review
 from applications.models import Certificate, CertificateKind, Verdict
-from applications.selectors import review_screen
-from applications.workflow import WorkflowError
-from tests.applications.factories import PDF_BYTES, OrganisationFactory, submitted_application
+from applications.review import services as review
+from applications.review.selectors import review_screen
+from applications.workflow import DomainError
+from tests.factories import PDF_BYTES, OrganisationFactory, submitted_application
 
 TODAY = datetime.date(2026, 11, 25)
 
@@ -40,7 +40,7 @@ def test_page_shows_the_pinned_wording_and_the_notices(client, rev, submitted):
 @pytest.mark.django_db
 def test_not_confirmed_needs_a_note_and_nothing_is_saved_without_it(in_review, rev):
     claim = in_review.claims.first()
-    with pytest.raises(WorkflowError, match="Say why"):
+    with pytest.raises(DomainError, match="Say why"):
         review.claim_tick(claim=claim, user=rev, verdict=Verdict.NOT_CONFIRMED, note="  ")
     claim.refresh_from_db()
     assert claim.verdict == Verdict.PENDING
@@ -122,9 +122,9 @@ def test_certificate_checks(goods_submitted):
 
 
 @pytest.mark.django_db
-def test_kind_accepted_is_unknown_when_the_criteria_then_are_not_recorded(applicant):
+def test_kind_accepted_is_unknown_when_the_criteria_then_are_not_recorded(member):
     # 15.03.2021: Appendix 2 before 130/NK, whose wording the catalog does not record.
-    application = submitted_application(user=applicant, on=datetime.date(2021, 3, 15), sells_goods=True)
+    application = submitted_application(user=member, on=datetime.date(2021, 3, 15), sells_goods=True)
     screen = review_screen(application, today=TODAY)
     assert screen.certificates[0].kind_accepted is None
     assert screen.own_production["accepted_kinds"] is None
@@ -134,7 +134,7 @@ def test_kind_accepted_is_unknown_when_the_criteria_then_are_not_recorded(applic
 @pytest.mark.django_db
 def test_verify_and_reject_with_a_note(goods_in_review, rev, client):
     certificate = goods_in_review.certificates.get()
-    with pytest.raises(WorkflowError, match="Say why the certificate is rejected"):
+    with pytest.raises(DomainError, match="Say why the certificate is rejected"):
         review.certificate_verify(certificate=certificate, user=rev, verification="rejected")
     review.certificate_verify(certificate=certificate, user=rev, verification="rejected", note="Forged stamp.")
     certificate.refresh_from_db()
@@ -151,10 +151,10 @@ def test_verify_and_reject_with_a_note(goods_in_review, rev, client):
 
 
 @pytest.mark.django_db
-def test_scan_is_a_download_for_staff_only(client, goods_in_review, rev, applicant):
+def test_scan_is_a_download_for_staff_only(client, goods_in_review, rev, member):
     certificate = goods_in_review.certificates.get()
     url = reverse("review:certificate_scan", args=[goods_in_review.reference, certificate.pk])
-    client.force_login(applicant)
+    client.force_login(member)
     assert client.get(url).status_code == 403
     client.force_login(rev)
     response = client.get(url)

@@ -38,17 +38,17 @@ def test_reviewer_pages_render(client, goods_in_review, rev):
         response = client.get(url)
         assert response.status_code == 200, url
     approve(goods_in_review, rev)
-    for name in ("application", "timeline", "letter", "applicant_status"):
-        response = client.get(reverse(f"review:{name}", args=[goods_in_review.reference]))
+    for name in ("review:application", "review:timeline", "applications:letter", "applications:status"):
+        response = client.get(reverse(name, args=[goods_in_review.reference]))
         assert response.status_code == 200, name
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("method", ["get", "post"])
-def test_applicant_gets_403_and_anonymous_goes_to_login(client, goods_in_review, applicant, method):
+def test_applicant_gets_403_and_anonymous_goes_to_login(client, goods_in_review, member, method):
     for url in staff_urls(goods_in_review):
         response = getattr(client, method)(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("login")), url
-    client.force_login(applicant)
+    client.force_login(member)
     for url in staff_urls(goods_in_review):
         assert getattr(client, method)(url).status_code == 403, url

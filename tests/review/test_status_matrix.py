@@ -2,10 +2,11 @@
 
 import pytest
 
-from applications import review
+from applications.applicant.services import application_withdraw
 from applications.models import Application, Decision, Outcome, Status, Verdict, Verification
-from applications.workflow import WorkflowError, application_withdraw
-from tests.applications.factories import (
+from applications.review import services as review
+from applications.workflow import DomainError
+from tests.factories import (
     OrganisationFactory,
     UserFactory,
     complete_draft,
@@ -88,7 +89,7 @@ def test_every_status_against_every_action(status, action, rev):
         ACTIONS[action](app, rev)
         assert state(app) != before
         return
-    with pytest.raises(WorkflowError) as error:
+    with pytest.raises(DomainError) as error:
         ACTIONS[action](app, rev)
     assert error.value.message  # said in words
     assert state(app) == before  # refused whole: nothing written
@@ -99,6 +100,6 @@ def test_approve_with_a_claim_unticked_is_refused_whole(rev, submitted):
     review.application_take(application=submitted, user=rev, no_conflict=True)
     review.claim_tick(claim=submitted.claims.first(), user=rev, verdict=Verdict.CONFIRMED)
     before = state(submitted)
-    with pytest.raises(WorkflowError, match="not yet ticked"):
+    with pytest.raises(DomainError, match="not yet ticked"):
         review.decision_record(application=submitted, user=rev, outcome=Outcome.APPROVED)
     assert state(submitted) == before

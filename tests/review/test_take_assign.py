@@ -1,15 +1,15 @@
 import pytest
 from django.urls import reverse
 
-from applications import review
 from applications.models import Status
-from applications.workflow import WorkflowError
-from tests.applications.factories import member_of, reviewer
+from applications.review import services as review
+from applications.workflow import DomainError
+from tests.factories import member_of, reviewer
 
 
 @pytest.mark.django_db
 def test_take_needs_the_no_conflict_declaration(submitted, rev):
-    with pytest.raises(WorkflowError, match="no conflict of interest"):
+    with pytest.raises(DomainError, match="no conflict of interest"):
         review.application_take(application=submitted, user=rev, no_conflict=False)
     submitted.refresh_from_db()
     assert submitted.status == Status.SUBMITTED and submitted.assigned_reviewer is None
@@ -22,9 +22,9 @@ def test_take_needs_the_no_conflict_declaration(submitted, rev):
 @pytest.mark.django_db
 def test_a_member_of_the_applicant_can_never_take_or_be_assigned(submitted, rev, lead):
     member_of(submitted.organisation, rev)
-    with pytest.raises(WorkflowError, match="member of"):
+    with pytest.raises(DomainError, match="member of"):
         review.application_take(application=submitted, user=rev, no_conflict=True)
-    with pytest.raises(WorkflowError, match="member of"):
+    with pytest.raises(DomainError, match="member of"):
         review.application_assign(application=submitted, user=lead, reviewer=rev)
     submitted.refresh_from_db()
     assert submitted.assigned_reviewer is None
@@ -32,19 +32,19 @@ def test_a_member_of_the_applicant_can_never_take_or_be_assigned(submitted, rev,
 
 @pytest.mark.django_db
 def test_cannot_take_what_another_reviewer_has(in_review, other_rev):
-    with pytest.raises(WorkflowError, match="already assigned"):
+    with pytest.raises(DomainError, match="already assigned"):
         review.application_take(application=in_review, user=other_rev, no_conflict=True)
 
 
 @pytest.mark.django_db
 def test_lead_assigns_and_the_reviewer_declares_when_taking(submitted, lead, other_rev, rev):
-    with pytest.raises(WorkflowError, match="Only a lead reviewer"):
+    with pytest.raises(DomainError, match="Only a lead reviewer"):
         review.application_assign(application=submitted, user=rev, reviewer=other_rev)
     review.application_assign(application=submitted, user=lead, reviewer=other_rev)
     submitted.refresh_from_db()
     assert submitted.assigned_reviewer == other_rev and not submitted.no_conflict_declared
     assert submitted.status == Status.SUBMITTED
-    with pytest.raises(WorkflowError, match="already assigned"):
+    with pytest.raises(DomainError, match="already assigned"):
         review.application_take(application=submitted, user=rev, no_conflict=True)
     review.application_take(application=submitted, user=other_rev, no_conflict=True)
     submitted.refresh_from_db()
@@ -55,7 +55,7 @@ def test_lead_assigns_and_the_reviewer_declares_when_taking(submitted, lead, oth
 def test_reassignment_in_review_needs_a_new_declaration(in_review, lead, other_rev):
     review.application_assign(application=in_review, user=lead, reviewer=other_rev)
     claim = in_review.claims.first()
-    with pytest.raises(WorkflowError, match="Declare that you have no conflict"):
+    with pytest.raises(DomainError, match="Declare that you have no conflict"):
         review.claim_tick(claim=claim, user=other_rev, verdict="confirmed")
     review.application_take(application=in_review, user=other_rev, no_conflict=True)
     review.claim_tick(claim=claim, user=other_rev, verdict="confirmed")

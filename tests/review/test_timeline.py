@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from applications import review
-from applications.selectors import applicant_updates, application_timeline
+from applications.applicant.selectors import applicant_updates
+from applications.review import services as review
+from applications.review.timeline import application_timeline
 
 from .conftest import approve
 

@@ -14,11 +14,11 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from applications import services
+from applications.applicant import services
+from applications.applicant.services import application_create, application_withdraw
 from applications.models import Application, Membership, Organisation
-from applications.review_demo import seed_review_demo
+from applications.review.demo import seed_review_demo
 from applications.roles import LEAD_REVIEWERS, REVIEWERS
-from applications.workflow import application_create, application_withdraw
 from catalog.apps import CATALOG_EDITORS
 from catalog.models import Provision
 

@@ -1,0 +1,464 @@
+"""The applicant's services: accounts, organisations and invitations, a draft's steps, and the applicant's
+transitions (create, submit, withdraw).
+
+Writes are `<thing>_<action>`, keyword-only, atomic. Each checks who acts through applications/permissions.py
+and refuses with DomainError (a message for the user), changing nothing. Status changes go through
+workflow.apply_transition only; the step services change the answers of an application the applicant may
+still edit, which they lock first.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog.models import ProvisionVersion, format_date
+from catalog.selectors import catalog_on
+
+from ..models import (
+    ActivityClaim,
+    Application,
+    Certificate,
+    Invitation,
+    Membership,
+    Notification,
+    Organisation,
+    ReferenceCounter,
+)
+from ..notifications import notification_write
+from ..permissions import (
+    can_change_answers,
+    can_manage_organisation,
+    can_submit,
+    can_withdraw,
+    require,
+)
+from ..workflow import DomainError, apply_transition, delete_with_history, lock, save_with_history
+from .selectors import reference_date_for
+
+User = get_user_model()
+
+INVITATION_SALT = "applications.invitation"
+INVITATION_MAX_AGE = 60 * 60 * 24 * 30  # an invitation link works for 30 days
+
+
+def normalise_email(email: str) -> str:
+    """The one form of an address the product stores: trimmed and lower-cased (it is also the username)."""
+    return (email or "").strip().lower()
+
+
+# Accounts ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_sign_up(*, email: str, password: str) -> User:
+    """A new applicant account (no staff role). The e-mail address, lower-cased, is the username.
+    Password rules and the free address are checked by the sign-up form."""
+    email = normalise_email(email)
+    user = User(username=email, email=email)
+    user.set_password(password)
+    user.save()
+    return user
+
+
+# Organisations -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    user: User,
+    name: str,
+    bin: str,
+    legal_address: str,
+    director: str,
+    contact_email: str,
+    contact_phone: str,
+) -> Organisation:
+    """A new organisation; the user who creates it becomes its first member."""
+    organisation = Organisation(
+        name=name,
+        bin=bin,
+        legal_address=legal_address,
+        director=director,
+        contact_email=contact_email,
+        contact_phone=contact_phone,
+    )
+    organisation.full_clean()
+    save_with_history(organisation, user=user, reason=_("Organisation registered"))
+    save_with_history(
+        Membership(organisation=organisation, user=user), user=user, reason=_("Creator of the organisation")
+    )
+    return organisation
+
+
+def organisation_bin_locked(organisation: Organisation) -> bool:
+    """The BIN is fixed once an application of the organisation has been submitted: decisions rely on it."""
+    return organisation.applications.not_draft().exists()
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, user: User, **fields) -> Organisation:
+    """Change the organisation's profile. The BIN only while no application has been submitted."""
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    require(can_manage_organisation(user, organisation))
+    if "bin" in fields and fields["bin"] != organisation.bin and organisation_bin_locked(organisation):
+        raise DomainError(
+            _("The BIN cannot be changed after an application has been submitted. Contact the park to correct it."),
+            field_errors={"bin": _("The BIN cannot be changed after an application has been submitted.")},
+        )
+    for name, value in fields.items():
+        setattr(organisation, name, value)
+    organisation.full_clean()
+    return save_with_history(organisation, user=user, reason=_("Profile changed"))
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps({"id": invitation.pk, "email": invitation.email}, salt=INVITATION_SALT)
+
+
+@dataclass(frozen=True)
+class InviteResult:
+    membership: Membership | None = None
+    invitation: Invitation | None = None
+
+
+@transaction.atomic
+def organisation_invite(
+    *, organisation: Organisation, email: str, invited_by: User, accept_url_base: str
+) -> InviteResult:
+    """Invite an address to the organisation.
+
+    A user who already has an account becomes a member at once. Anyone else gets a pending invitation
+    and an e-mail with a signed link; following it to sign up (which proves they read that mailbox)
+    accepts it. `accept_url_base` is the absolute URL of the site, e.g. "https://review.example.kz".
+    """
+    require(can_manage_organisation(invited_by, organisation))
+    email = normalise_email(email)
+    existing = User.objects.filter(username=email).first()
+    if existing is not None:
+        if Membership.objects.filter(organisation=organisation, user=existing).exists():
+            raise DomainError(
+                _("%(email)s is already a member of %(name)s.") % {"email": email, "name": organisation.name}
+            )
+        membership = Membership(organisation=organisation, user=existing, invited_by=invited_by)
+        save_with_history(membership, user=invited_by, reason=_("Added by a member"))
+        return InviteResult(membership=membership)
+    if Invitation.objects.filter(organisation=organisation, email=email, accepted_at__isnull=True).exists():
+        raise DomainError(_("%(email)s has already been invited and has not signed up yet.") % {"email": email})
+    invitation = save_with_history(
+        Invitation(organisation=organisation, email=email, invited_by=invited_by), user=invited_by, reason=_("Invited")
+    )
+    link = accept_url_base.rstrip("/") + reverse(
+        "applications:invitation_accept", kwargs={"token": invitation_token(invitation)}
+    )
+    subject = _("Invitation to %(name)s on the Astana Hub review system") % {"name": organisation.name}
+    body = _(
+        "%(inviter)s invites you to act for %(name)s (BIN %(bin)s) in applications to the Astana Hub "
+        "International Technology Park.\n\nCreate your account with this address through this link "
+        "(it works for 30 days):\n%(link)s\n\nIf you did not expect this, ignore this e-mail."
+    ) % {"inviter": invited_by.email, "name": organisation.name, "bin": organisation.bin, "link": link}
+    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    return InviteResult(invitation=invitation)
+
+
+def invitation_from_token(token: str) -> Invitation | None:
+    """The open invitation a signed link names, or None if the link is forged, expired or already used."""
+    try:
+        data = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return (
+        Invitation.objects.select_related("organisation")
+        .filter(pk=data.get("id"), email=data.get("email"), accepted_at__isnull=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+    """Accept an invitation for the signed-in user, whose address must be the one invited."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise DomainError(_("This invitation has already been used."))
+    if normalise_email(user.email) != invitation.email:
+        raise DomainError(
+            _("This invitation is for %(invited)s, but you are signed in as %(email)s.")
+            % {"invited": invitation.email, "email": user.email}
+        )
+    invitation.accepted_at = timezone.now()
+    save_with_history(invitation, user=user, reason=_("Accepted"))
+    membership, created = Membership.objects.get_or_create(
+        organisation=invitation.organisation, user=user, defaults={"invited_by": invitation.invited_by}
+    )
+    return membership
+
+
+# Applications: starting, submitting, withdrawing --------------------------------------------------------
+
+
+def next_reference(year: int) -> str:
+    counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"AH-{year}-{counter.last:05d}"
+
+
+def new_draft(*, organisation: Organisation, user: User, today: datetime.date | None = None) -> Application:
+    """A new draft with a reference number people can read out (AH-2025-00042). No check of who acts:
+    application_create (members) and the reviewers' registering of a received application call it."""
+    today = today or timezone.localdate()
+    application = Application(organisation=organisation, created_by=user, reference=next_reference(today.year))
+    return save_with_history(application, user=user, reason=_("Draft started"))
+
+
+@transaction.atomic
+def application_create(*, organisation: Organisation, user: User, today: datetime.date | None = None) -> Application:
+    """A member starts a new draft for the organisation."""
+    require(can_manage_organisation(user, organisation))
+    return new_draft(organisation=organisation, user=user, today=today)
+
+
+def submission_problems(application: Application) -> list[tuple[str, str]]:
+    """What is missing before the application can be submitted: (section, message) pairs."""
+    problems = []
+    if not application.eligibility_answered:
+        problems.append(("eligibility", _("Answer every eligibility question.")))
+    elif application.failed_eligibility:
+        problems.append(("eligibility", _("The company does not meet the conditions to apply.")))
+    claims = list(application.claims.all())
+    if not claims:
+        problems.append(("activities", _("Choose at least one priority activity.")))
+    elif any(not claim.explanation.strip() for claim in claims):
+        problems.append(("activities", _("Explain each activity you ticked.")))
+    if application.sells_own_goods is None:
+        problems.append(("goods", _("Say whether the company sells goods it produces.")))
+    elif application.sells_own_goods and not application.certificates.exists():
+        problems.append(("goods", _("Add at least one certificate of own production.")))
+    if not application.declaration_confirmed:
+        problems.append(("declaration", _("Confirm the statement of truth.")))
+    return problems
+
+
+@transaction.atomic
+def application_submit(*, application: Application, user: User, today: datetime.date | None = None) -> Application:
+    """Submit (or submit again after changes were requested).
+
+    The first submission pins the reference date (today, or the date received for an application
+    that staff registered), the act in force then, and for each claim the wording in force then.
+    When no list is in force on the reference date, submission is refused and the draft stays as it was.
+    """
+    application = lock(application)
+    require(can_submit(user, application))
+    problems = submission_problems(application)
+    if problems:
+        raise DomainError(
+            _("The application is not complete: %(problems)s") % {"problems": " ".join(m for _s, m in problems)}
+        )
+    reference_date = application.reference_date or today or timezone.localdate()
+    catalog = catalog_on(reference_date)
+    if not catalog.in_force:
+        raise DomainError(
+            _("The application cannot be submitted on %(date)s. %(reason)s")
+            % {"date": format_date(reference_date), "reason": catalog.notice}
+        )
+    in_force = {version.provision_id: version for version in catalog.activities}
+    claims = list(application.claims.select_related("provision"))
+    stale = [claim for claim in claims if claim.provision_id not in in_force]
+    if stale:
+        raise DomainError(
+            _(
+                "Some activities you chose are not in the list in force on %(date)s: %(items)s. "
+                "Go back to the activities and choose again."
+            )
+            % {
+                "date": format_date(reference_date),
+                "items": ", ".join(str(claim.provision.label) for claim in stale),
+            },
+            field_errors={"activities": _("Choose again from the list in force.")},
+        )
+    for claim in claims:
+        version: ProvisionVersion = in_force[claim.provision_id]
+        if claim.provision_version_id != version.pk:
+            claim.provision_version = version
+            save_with_history(claim, user=user, reason=_("Wording in force on the reference date pinned"))
+    application.reference_date = reference_date
+    application.act = catalog.act
+    application.submitted_at = timezone.now()
+    application.submitted_by = user
+    application.submission_count += 1
+    reason = _("Submitted") if application.submission_count == 1 else _("Submitted again after changes")
+    apply_transition(application, "submit", user=user, reason=reason)
+    notification_write(application=application, kind=Notification.Kind.SUBMITTED, actor=user)
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application, user: User) -> Application:
+    """Withdraw; the organisation's members are told when the park had already received it."""
+    application = lock(application)
+    require(can_withdraw(user, application))
+    was_submitted = application.submission_count > 0
+    apply_transition(application, "withdraw", user=user)
+    if was_submitted:
+        notification_write(application=application, kind=Notification.Kind.WITHDRAWN, actor=user)
+    return application
+
+
+# Applications: the steps -------------------------------------------------------------------------------
+
+
+def _editable(application: Application, user: User) -> Application:
+    """The application locked and re-read, if `user` may still change its answers; otherwise refused."""
+    application = lock(application)
+    require(can_change_answers(user, application))
+    return application
+
+
+def _require_eligible(application: Application) -> None:
+    if not application.eligibility_answered or application.failed_eligibility:
+        raise DomainError(
+            _("Answer the eligibility questions first: the other sections open when the company can apply.")
+        )
+
+
+@transaction.atomic
+def application_eligibility_save(
+    *, application: Application, user: User, answers: dict[str, bool | None]
+) -> Application:
+    """Record the eligibility declarations (None = not answered yet; partial answers are kept as a draft)."""
+    application = _editable(application, user)
+    for name in Application.ELIGIBILITY_FIELDS:
+        if name in answers:
+            setattr(application, name, answers[name])
+    return save_with_history(application, user=user, reason=_("Eligibility answered"))
+
+
+@transaction.atomic
+def application_activities_save(
+    *, application: Application, user: User, choices: dict[int, str], today: datetime.date | None = None
+) -> Application:
+    """Replace the claimed activities with `choices` (provision id -> explanation, possibly still empty).
+
+    Only provisions of Appendix 1 in force on the reference date can be chosen; when no list is in
+    force then, nothing can be saved and the reason is given.
+    """
+    application = _editable(application, user)
+    _require_eligible(application)
+    on = reference_date_for(application, today)
+    catalog = catalog_on(on)
+    if not catalog.in_force:
+        raise DomainError(catalog.notice)
+    in_force = {version.provision_id: version for version in catalog.activities}
+    unknown = set(choices) - set(in_force)
+    if unknown:
+        raise DomainError(
+            _("Only activities in the list in force on %(date)s can be chosen.") % {"date": format_date(on)}
+        )
+    for claim in application.claims.all():
+        if claim.provision_id not in choices:
+            delete_with_history(claim, user=user)
+    existing = {claim.provision_id: claim for claim in application.claims.all()}
+    for provision_id, explanation in choices.items():
+        claim = existing.get(provision_id) or ActivityClaim(application=application, provision_id=provision_id)
+        if claim.pk and claim.explanation == explanation:
+            continue
+        claim.explanation = explanation
+        save_with_history(claim, user=user, reason=_("Activity claimed"))
+    # The draft's own row records who last changed it and when (updated_at).
+    return save_with_history(application, user=user, reason=_("Activities chosen"))
+
+
+@transaction.atomic
+def application_goods_save(*, application: Application, user: User, sells_own_goods: bool) -> tuple[Application, int]:
+    """Whether the company sells goods it produces. "No" removes certificates added before: they would
+    support a claim the applicant no longer makes. Returns the application and how many were removed."""
+    application = _editable(application, user)
+    _require_eligible(application)
+    removed = 0
+    if not sells_own_goods:
+        for certificate in application.certificates.all():
+            _delete_certificate(certificate, user=user)
+            removed += 1
+    application.sells_own_goods = sells_own_goods
+    save_with_history(application, user=user, reason=_("Goods answered"))
+    return application, removed
+
+
+@transaction.atomic
+def certificate_add(
+    *,
+    application: Application,
+    user: User,
+    kind: str,
+    number: str,
+    issued_on: datetime.date,
+    valid_until: datetime.date,
+    issuer: str,
+    goods: str,
+    scan,
+) -> Certificate:
+    """Attach a certificate of own production with its PDF scan (already checked by content by the form)."""
+    application = _editable(application, user)
+    _require_eligible(application)
+    if not application.sells_own_goods:
+        raise DomainError(_("Certificates are needed only when the company sells goods it produces."))
+    return certificate_attach(
+        application=application,
+        user=user,
+        reason=_("Certificate added"),
+        kind=kind,
+        number=number,
+        issued_on=issued_on,
+        valid_until=valid_until,
+        issuer=issuer,
+        goods=goods,
+        scan=scan,
+    )
+
+
+def certificate_attach(*, application: Application, user: User, reason: str, scan, **fields) -> Certificate:
+    """The one place a Certificate is built: its fields, its scan stored under a name of our own (never the
+    client's), the name and size shown kept beside it, and the history's user and reason. The callers have
+    checked who acts and that the scan is a PDF (validators.validate_pdf_scan, in the forms)."""
+    certificate = Certificate(
+        application=application,
+        scan_name=(getattr(scan, "name", "") or "scan.pdf")[:255],
+        scan_size=scan.size,
+        **fields,
+    )
+    certificate.full_clean(exclude=["scan", "application"])
+    certificate.scan.save("scan.pdf", scan, save=False)
+    return save_with_history(certificate, user=user, reason=reason)
+
+
+def _delete_certificate(certificate: Certificate, *, user: User) -> None:
+    storage, name = certificate.scan.storage, certificate.scan.name
+    delete_with_history(certificate, user=user)
+    # The file goes only once the row is gone for good; a rolled-back delete keeps both.
+    transaction.on_commit(lambda: storage.delete(name) if name else None)
+
+
+@transaction.atomic
+def certificate_remove(*, certificate: Certificate, user: User) -> None:
+    _editable(certificate.application, user)
+    _delete_certificate(certificate, user=user)
+
+
+@transaction.atomic
+def application_confirm_and_submit(
+    *, application: Application, user: User, today: datetime.date | None = None
+) -> Application:
+    """Confirm the statement of truth and submit, as one step: if submission is refused (incomplete, no list
+    in force, stale activities, wrong status), the confirmation is rolled back too and the draft is unchanged."""
+    application = lock(application)
+    require(can_submit(user, application))  # "submit twice" gets the workflow's own refusal
+    application.declaration_confirmed = True
+    save_with_history(application, user=user, reason=_("Statement of truth confirmed"))
+    return application_submit(application=application, user=user, today=today)

@@ -1,0 +1,500 @@
+"""The applicant's pages (and the accounts). Thin: parse the form, call the service, redirect with a message.
+
+Every application is fetched through a lookup of applications/permissions.py (404 for anyone outside its
+organisation); the services decide what may change and refuse with DomainError, whose message the view shows.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from catalog.selectors import catalog_on
+
+from ..models import Application, Certificate, Decision, Organisation
+from ..permissions import (
+    application_certificate,
+    can_withdraw,
+    member_application,
+    member_or_staff_application,
+    member_organisation,
+    scan_certificate,
+)
+from ..roles import roles_for
+from ..workflow import DomainError
+from . import selectors, services
+from .forms import (
+    ActivitiesForm,
+    CertificateForm,
+    DeclarationForm,
+    EligibilityForm,
+    EmailAuthenticationForm,
+    GoodsForm,
+    InviteForm,
+    OrganisationForm,
+    SignUpForm,
+    yes_no_initial,
+)
+
+
+def home(request):
+    """Everyone's start page: visitors see the introduction, each role goes to its own work."""
+    roles = roles_for(request.user)
+    if not roles.authenticated:
+        return render(request, "home.html")
+    if roles.staff:
+        return redirect("review:queue")
+    if roles.applicant:
+        return redirect("applications:dashboard")
+    return redirect("catalog:on_date")
+
+
+def _posted(request, *, files: bool = False) -> tuple:
+    """The form data of a POST (even an empty one: nothing ticked is an answer), or nothing for a GET."""
+    if request.method != "POST":
+        return (None, None) if files else (None,)
+    return (request.POST, request.FILES) if files else (request.POST,)
+
+
+# Accounts ---------------------------------------------------------------------------------------------
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return ""
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login with the e-mail address as the username."""
+
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("applications:home")
+    next_url = _safe_next(request)
+    invitation = services.invitation_from_token(request.GET.get("invitation", "")) if request.method == "GET" else None
+    form = SignUpForm(*_posted(request), initial={"email": invitation.email} if invitation else None)
+    if request.method == "POST" and form.is_valid():
+        user = services.user_sign_up(email=form.cleaned_data["email"], password=form.cleaned_data["password1"])
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome. Your account is ready."))
+        return HttpResponseRedirect(next_url or reverse("applications:dashboard"))
+    return render(request, "registration/signup.html", {"form": form, "next": next_url, "invitation": invitation})
+
+
+def invitation_accept(request, token: str):
+    """The link in an invitation e-mail: sign up (or log in) with the invited address, then join."""
+    invitation = services.invitation_from_token(token)
+    if invitation is None:
+        messages.error(request, _("This invitation link is not valid any more: it has expired or been used."))
+        return redirect("applications:home")
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('applications:signup')}?invitation={token}&next={request.path}")
+    try:
+        membership = services.invitation_accept(invitation=invitation, user=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("applications:home")
+    messages.success(request, _("You are now a member of %(name)s.") % {"name": membership.organisation.name})
+    return redirect("applications:organisation_detail", pk=membership.organisation_id)
+
+
+# The applicant's home ----------------------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request):
+    """The user's organisations and all their applications, newest first, in a constant number of queries."""
+    organisations, applications = selectors.dashboard(request.user)
+    return render(
+        request, "applications/applicant/dashboard.html", {"organisations": organisations, "applications": applications}
+    )
+
+
+# Organisations -----------------------------------------------------------------------------------------
+
+
+@login_required
+def organisation_create(request):
+    form = OrganisationForm(*_posted(request))
+    if request.method == "POST" and form.is_valid():
+        organisation = services.organisation_create(user=request.user, **form.cleaned_data)
+        messages.success(
+            request, _("%(name)s is registered. You can now start an application.") % {"name": organisation.name}
+        )
+        return redirect("applications:organisation_detail", pk=organisation.pk)
+    return render(request, "applications/applicant/organisation_form.html", {"form": form, "creating": True})
+
+
+def _organisation_page(request, organisation: Organisation, invite_form: InviteForm):
+    return render(
+        request,
+        "applications/applicant/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "memberships": organisation.memberships.select_related("user").order_by("joined_at"),
+            "invitations": organisation.invitations.filter(accepted_at__isnull=True).order_by("created_at"),
+            "applications": organisation.applications.order_by("-created_at"),
+            "invite_form": invite_form,
+        },
+    )
+
+
+@login_required
+def organisation_detail(request, pk: int):
+    return _organisation_page(request, member_organisation(request.user, pk), InviteForm())
+
+
+@login_required
+def organisation_edit(request, pk: int):
+    organisation = member_organisation(request.user, pk)
+    bin_editable = not services.organisation_bin_locked(organisation)
+    form = OrganisationForm(*_posted(request), instance=organisation, bin_editable=bin_editable)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(organisation=organisation, user=request.user, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The organisation's details are saved."))
+            return redirect("applications:organisation_detail", pk=organisation.pk)
+    return render(
+        request, "applications/applicant/organisation_form.html", {"form": form, "organisation": organisation}
+    )
+
+
+@login_required
+@require_POST
+def organisation_invite(request, pk: int):
+    organisation = member_organisation(request.user, pk)
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            result = services.organisation_invite(
+                organisation=organisation,
+                email=form.cleaned_data["email"],
+                invited_by=request.user,
+                accept_url_base=request.build_absolute_uri("/"),
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            if result.membership:
+                messages.success(request, _("%(email)s is now a member.") % {"email": result.membership.user.email})
+            else:
+                messages.success(
+                    request,
+                    _("An invitation was sent to %(email)s. They join when they sign up through its link.")
+                    % {"email": result.invitation.email},
+                )
+        return redirect("applications:organisation_detail", pk=organisation.pk)
+    return _organisation_page(request, organisation, form)
+
+
+@login_required
+@require_POST
+def application_start(request, pk: int):
+    organisation = member_organisation(request.user, pk)
+    application = services.application_create(organisation=organisation, user=request.user)
+    messages.success(
+        request,
+        _("Application %(reference)s is started as a draft. Your answers are saved at every step.")
+        % {"reference": application.reference},
+    )
+    return redirect("applications:detail", reference=application.reference)
+
+
+# Applications ------------------------------------------------------------------------------------------
+
+
+def _application(request, reference: str) -> Application:
+    return member_application(request.user, reference, selectors.application_with_answers())
+
+
+def _context(application: Application, **extra) -> dict:
+    on = selectors.reference_date_for(application)
+    catalog = catalog_on(on)
+    return {
+        "application": application,
+        "catalog": catalog,
+        "reference_date": on,
+        "sections": selectors.application_sections(application, catalog=catalog),
+        "eligibility_rows": [
+            (Application._meta.get_field(name).verbose_name, getattr(application, name))
+            for name in Application.ELIGIBILITY_FIELDS
+        ],
+        **extra,
+    }
+
+
+def _step(request, reference: str, key: str):
+    """(application, context, None) for a step the applicant may open now, or (.., .., redirect) if not."""
+    application = _application(request, reference)
+    if not application.is_editable_by_applicant:
+        messages.error(
+            request,
+            _("Application %(reference)s is “%(status)s” and can no longer be changed.")
+            % {"reference": application.reference, "status": application.get_status_display()},
+        )
+        return application, None, redirect("applications:detail", reference=reference)
+    context = _context(application, step=key)
+    section = next(s for s in context["sections"] if s.key == key)
+    if not section.available:
+        if key in ("activities", "goods"):
+            messages.warning(request, _("Answer the eligibility questions first."))
+        else:
+            messages.warning(request, _("Complete the sections above first."))
+        return application, None, redirect("applications:detail", reference=reference)
+    context["section"] = section
+    return application, context, None
+
+
+def _refused(request, error: DomainError, reference: str):
+    messages.error(request, error.message)
+    return redirect("applications:detail", reference=reference)
+
+
+@login_required
+def application_detail(request, reference: str):
+    """The task list while the applicant may edit; afterwards the application read-only with its status."""
+    application = _application(request, reference)
+    context = _context(
+        application,
+        park_messages=application.messages.select_related("author").order_by("-created_at"),
+        decision=getattr(application, "decision", None),
+        can_withdraw=can_withdraw(request.user, application),
+    )
+    if application.is_editable_by_applicant:
+        return render(request, "applications/applicant/application_tasks.html", context)
+    return render(request, "applications/applicant/application_detail.html", context)
+
+
+@login_required
+def eligibility(request, reference: str):
+    application, context, refusal = _step(request, reference, "eligibility")
+    if refusal:
+        return refusal
+    form = EligibilityForm(*_posted(request), application=application)
+    if request.method == "POST":
+        valid = form.is_valid()
+        try:
+            # Saved even when some answers are missing: a draft keeps what was typed.
+            application = services.application_eligibility_save(
+                application=application, user=request.user, answers=form.answers()
+            )
+        except DomainError as error:
+            return _refused(request, error, reference)
+        if valid:
+            if application.failed_eligibility:
+                return redirect("applications:not_eligible", reference=reference)
+            messages.success(request, _("Eligibility answers saved."))
+            return redirect("applications:detail", reference=reference)
+    context["form"] = form
+    return render(request, "applications/applicant/application_eligibility.html", context)
+
+
+@login_required
+def not_eligible(request, reference: str):
+    application = _application(request, reference)
+    if not application.failed_eligibility:
+        return redirect("applications:detail", reference=reference)
+    form = EligibilityForm(application=application)
+    failed = [form[name] for name in application.failed_eligibility]
+    return render(
+        request,
+        "applications/applicant/application_not_eligible.html",
+        {**_context(application), "failed": failed, "can_withdraw": can_withdraw(request.user, application)},
+    )
+
+
+@login_required
+def activities(request, reference: str):
+    application, context, refusal = _step(request, reference, "activities")
+    if refusal:
+        return refusal
+    catalog = context["catalog"]
+    context["stale"] = selectors.stale_claims(application, catalog)
+    if not catalog.in_force:
+        # Nothing can be chosen: the page says why and shows what was chosen before.
+        return render(request, "applications/applicant/application_activities.html", context)
+    form = ActivitiesForm(*_posted(request), versions=catalog.activities, claims=application.claims.all())
+    if request.method == "POST":
+        valid = form.is_valid()
+        try:
+            services.application_activities_save(application=application, user=request.user, choices=form.choices())
+        except DomainError as error:
+            return _refused(request, error, reference)
+        if valid:
+            messages.success(request, _("Activities saved."))
+            return redirect("applications:detail", reference=reference)
+        context["stale"] = []  # what was ticked now replaced the stale choices
+    context["form"] = form
+    return render(request, "applications/applicant/application_activities.html", context)
+
+
+@login_required
+def goods(request, reference: str):
+    application, context, refusal = _step(request, reference, "goods")
+    if refusal:
+        return refusal
+    form = GoodsForm(*_posted(request), initial={"sells_own_goods": yes_no_initial(application.sells_own_goods)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            application, removed = services.application_goods_save(
+                application=application, user=request.user, sells_own_goods=form.value()
+            )
+        except DomainError as error:
+            return _refused(request, error, reference)
+        if removed:
+            messages.info(request, _("The certificates added before were removed: %(n)d.") % {"n": removed})
+        if application.sells_own_goods:
+            return redirect("applications:certificates", reference=reference)
+        messages.success(request, _("Answer saved."))
+        return redirect("applications:detail", reference=reference)
+    context["form"] = form
+    return render(request, "applications/applicant/application_goods.html", context)
+
+
+@login_required
+def certificates(request, reference: str):
+    """The certificates of own production, with a form to add one."""
+    application, context, refusal = _step(request, reference, "goods")
+    if refusal:
+        return refusal
+    if not application.sells_own_goods:
+        return redirect("applications:goods", reference=reference)
+    form = CertificateForm(*_posted(request, files=True))
+    if request.method == "POST" and form.is_valid():
+        try:
+            certificate = services.certificate_add(application=application, user=request.user, **form.cleaned_data)
+        except DomainError as error:
+            return _refused(request, error, reference)
+        messages.success(request, _("Certificate %(number)s added.") % {"number": certificate.number})
+        return redirect("applications:certificates", reference=reference)
+    context["form"] = form
+    context["certificates"] = application.certificates.all()
+    return render(request, "applications/applicant/application_certificates.html", context)
+
+
+@login_required
+@require_POST
+def certificate_remove(request, reference: str, pk: int):
+    application = member_application(request.user, reference)
+    certificate = application_certificate(application, pk)
+    try:
+        services.certificate_remove(certificate=certificate, user=request.user)
+    except DomainError as error:
+        return _refused(request, error, reference)
+    messages.success(request, _("Certificate %(number)s removed.") % {"number": certificate.number})
+    return redirect("applications:certificates", reference=application.reference)
+
+
+@login_required
+def check_answers(request, reference: str):
+    application, context, refusal = _step(request, reference, "check")
+    if refusal:
+        return refusal
+    return render(request, "applications/applicant/application_check.html", context)
+
+
+@login_required
+def declaration(request, reference: str):
+    application, context, refusal = _step(request, reference, "declaration")
+    if refusal:
+        return refusal
+    form = DeclarationForm(*_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_confirm_and_submit(application=application, user=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("Application %(reference)s is submitted. The park reviews it within 15 working days.")
+                % {"reference": application.reference},
+            )
+            return redirect("applications:detail", reference=reference)
+    context["form"] = form
+    return render(request, "applications/applicant/application_declaration.html", context)
+
+
+@login_required
+def withdraw(request, reference: str):
+    application = _application(request, reference)
+    if request.method == "POST":
+        try:
+            services.application_withdraw(application=application, user=request.user)
+        except DomainError as error:
+            return _refused(request, error, reference)
+        messages.success(request, _("Application %(reference)s is withdrawn.") % {"reference": reference})
+        return redirect("applications:detail", reference=reference)
+    if not can_withdraw(request.user, application):
+        messages.error(
+            request,
+            _("Application %(reference)s is “%(status)s” and cannot be withdrawn.")
+            % {"reference": reference, "status": application.get_status_display()},
+        )
+        return redirect("applications:detail", reference=reference)
+    return render(request, "applications/applicant/application_withdraw.html", {"application": application})
+
+
+def scan_response(certificate: Certificate) -> FileResponse:
+    """A certificate's scan: always a download, never rendered inline, never kept in a shared cache.
+    The one response for the applicant's and the reviewers' download (their lookups differ)."""
+    response = FileResponse(
+        certificate.scan.open("rb"),
+        as_attachment=True,
+        filename=certificate.scan_name or f"certificate-{certificate.pk}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def scan(request, reference: str, pk: int):
+    """A certificate's scan, for members of the application's organisation."""
+    return scan_response(scan_certificate(request.user, reference, pk))
+
+
+# What the applicant sees of a submitted application: members of its organisation, and staff ------------
+
+
+@login_required
+def status(request, reference: str):
+    """The applicant's view of what happened: status changes and messages, never internal notes."""
+    application = member_or_staff_application(request.user, reference)
+    return render(
+        request,
+        "applications/applicant/status.html",
+        {
+            "application": application,
+            "updates": selectors.applicant_updates(application),
+            "decision": Decision.objects.filter(application=application).first(),
+        },
+    )
+
+
+@login_required
+def letter(request, reference: str):
+    """The decision letter, to print."""
+    application = member_or_staff_application(
+        request.user, reference, Application.objects.select_related("organisation", "act")
+    )
+    decision = Decision.objects.filter(application=application).select_related("decided_by", "act").first()
+    if decision is None:
+        raise Http404
+    return render(request, "applications/applicant/letter.html", {"application": application, "decision": decision})

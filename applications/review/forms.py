@@ -1,0 +1,253 @@
+"""Forms of the reviewers' pages. They parse input; the rules live in review/services.py and permissions.py."""
+
+import datetime
+
+import magic
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from ..models import CertificateKind, Organisation, Outcome, Status, Verdict, Verification
+from .selectors import ALL, OPEN, SORTS
+
+MAX_SCAN_BYTES = 10 * 1024 * 1024
+DATE_INPUT_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
+
+
+class DDMMYYYYField(forms.DateField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
+        kwargs.setdefault("widget", forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": _("DD.MM.YYYY")}))
+        kwargs.setdefault("error_messages", {"invalid": _("Enter a date as DD.MM.YYYY, e.g. 31.12.2025.")})
+        super().__init__(**kwargs)
+
+
+class QueueFilterForm(forms.Form):
+    """The queue's filters, all in the URL so that a view can be bookmarked."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[(OPEN, _("Awaiting the park (submitted or in review)")), (ALL, _("Any status"))]
+        + [(value, label) for value, label in Status.choices if value != Status.DRAFT],
+    )
+    assigned = forms.ChoiceField(
+        label=_("Assigned"),
+        required=False,
+        choices=[("anyone", _("Anyone")), ("me", _("To me")), ("unassigned", _("Unassigned"))],
+    )
+    activity = forms.ChoiceField(label=_("Activity claimed"), required=False)
+    submitted_from = DDMMYYYYField(label=_("Submitted from"), required=False)
+    submitted_to = DDMMYYYYField(label=_("Submitted to"), required=False)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=[(k, v[0]) for k, v in SORTS.items()])
+    per_page = forms.TypedChoiceField(
+        label=_("Per page"), required=False, coerce=int, choices=[(25, "25"), (50, "50"), (100, "100")], empty_value=25
+    )
+
+    def __init__(self, *args, activity_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].choices = [("", _("Any activity")), *activity_choices]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("submitted_from"), data.get("submitted_to")
+        if start and end and end < start:
+            self.add_error("submitted_to", _("The end of the period is before its start."))
+        return data
+
+
+class SeenField(forms.CharField):
+    """When the reviewer's page was drawn: the application's `updated_at`, to refuse acting on a stale page."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return datetime.datetime.fromisoformat(value)
+        except ValueError as error:
+            raise forms.ValidationError(_("The page is out of date; reload it.")) from error
+
+
+class TakeForm(forms.Form):
+    no_conflict = forms.BooleanField(
+        label=_(
+            "I declare that I have no conflict of interest with this organisation: I am not its member, employee, "
+            "founder or relative of one, and have no interest in the outcome."
+        ),
+        required=False,
+    )
+
+
+class AssignForm(forms.Form):
+    reviewer = forms.ModelChoiceField(label=_("Assign to"), queryset=get_user_model().objects.none())
+
+    def __init__(self, *args, reviewers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if reviewers is not None:
+            self.fields["reviewer"].queryset = reviewers
+
+
+class ClaimTickForm(forms.Form):
+    verdict = forms.ChoiceField(
+        label=_("Verdict"),
+        choices=[(Verdict.CONFIRMED, _("Confirmed")), (Verdict.NOT_CONFIRMED, _("Not confirmed"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Internal note (required for not confirmed)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CertificateVerifyForm(forms.Form):
+    verification = forms.ChoiceField(
+        label=_("Verification"),
+        choices=[(Verification.VERIFIED, _("Verified")), (Verification.REJECTED, _("Rejected"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Internal note (required for rejected)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RequestChangesForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the applicant: what should they change?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    seen = SeenField()
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(Outcome.APPROVED, _("Approve")), (Outcome.REJECTED, _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    reasons = forms.CharField(
+        label=_("Reasons (sent to the applicant; required for a rejection)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    seen = SeenField()
+
+
+class InternalNoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("Internal note (staff only)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write the note.")},
+    )
+
+
+class ApplicantMessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message to the applicant"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write the message.")},
+    )
+
+
+class ReceivedStartForm(forms.Form):
+    """Step 1 of registering an application received by another channel: whose, and when received."""
+
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.order_by("name"))
+    received_on = DDMMYYYYField(label=_("Received on (the reference date)"))
+
+
+class ReceivedDetailsForm(forms.Form):
+    """Step 2: the answers given on paper. One explanation field per activity in force on the date."""
+
+    eligibility_declared = forms.BooleanField(
+        label=_(
+            "The applicant declared every eligibility condition (legal entity, state share below 50%, not a "
+            "subsoil user, not in a special economic zone, no excisable goods, no branches)."
+        ),
+        required=False,
+    )
+    sells_own_goods = forms.BooleanField(label=_("The company sells goods it produces"), required=False)
+    certificate_kind = forms.ChoiceField(
+        label=_("Certificate kind"), required=False, choices=[("", "—"), *CertificateKind.choices]
+    )
+    certificate_number = forms.CharField(label=_("Certificate number"), required=False, max_length=64)
+    certificate_issued_on = DDMMYYYYField(label=_("Issued on"), required=False)
+    certificate_valid_until = DDMMYYYYField(label=_("Valid until"), required=False)
+    certificate_issuer = forms.CharField(label=_("Issued by"), required=False, max_length=255)
+    certificate_goods = forms.CharField(
+        label=_("Goods covered"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    certificate_scan = forms.FileField(label=_("Scan (PDF)"), required=False)
+
+    def __init__(self, *args, activities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.activities = list(activities)
+        for version in self.activities:
+            self.fields[f"explanation_{version.provision_id}"] = forms.CharField(
+                label=str(version.provision.label), required=False, widget=forms.Textarea(attrs={"rows": 2})
+            )
+
+    def activity_fields(self):
+        return [(version, self[f"explanation_{version.provision_id}"]) for version in self.activities]
+
+    def explanations(self) -> dict[int, str]:
+        return {
+            version.provision_id: self.cleaned_data[f"explanation_{version.provision_id}"]
+            for version in self.activities
+            if self.cleaned_data.get(f"explanation_{version.provision_id}", "").strip()
+        }
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(f"explanation_{v.provision_id}", "").strip() for v in self.activities):
+            raise forms.ValidationError(_("Enter what the company does for at least one activity it claims."))
+        if data.get("sells_own_goods"):
+            needed = [
+                "certificate_kind",
+                "certificate_number",
+                "certificate_issued_on",
+                "certificate_valid_until",
+                "certificate_issuer",
+                "certificate_goods",
+                "certificate_scan",
+            ]
+            for name in needed:
+                if not data.get(name):
+                    self.add_error(name, _("Required when the company sells goods it produces."))
+            scan = data.get("certificate_scan")
+            if scan:
+                head = scan.read(2048)
+                scan.seek(0)
+                if magic.from_buffer(head, mime=True) != "application/pdf":
+                    self.add_error("certificate_scan", _("The scan must be a PDF document: this file is not one."))
+                elif scan.size > MAX_SCAN_BYTES:
+                    self.add_error("certificate_scan", _("The scan is larger than 10 MB."))
+            issued, until = data.get("certificate_issued_on"), data.get("certificate_valid_until")
+            if issued and until and until < issued:
+                self.add_error("certificate_valid_until", _("“Valid until” cannot be before “issued on”."))
+        return data
+
+    def certificates(self) -> list[dict]:
+        data = self.cleaned_data
+        if not data.get("sells_own_goods"):
+            return []
+        return [
+            {
+                "kind": data["certificate_kind"],
+                "number": data["certificate_number"].strip(),
+                "issued_on": data["certificate_issued_on"],
+                "valid_until": data["certificate_valid_until"],
+                "issuer": data["certificate_issuer"],
+                "goods": data["certificate_goods"],
+                "scan": data["certificate_scan"],
+            }
+        ]

@@ -1,0 +1,325 @@
+"""Reads for the reviewers' pages: the queue and the review screen (the audit timeline: review/timeline.py).
+
+Each runs a fixed number of queries, whatever the number of rows (the tests count them).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Case, DateField, Exists, F, OuterRef, Q, QuerySet, When
+from django.db.models.functions import TruncDate, Upper
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from catalog.models import Provision, ProvisionVersion, format_date
+from catalog.selectors import CatalogOnDate, catalog_on
+
+from ..models import (
+    ActivityClaim,
+    ApplicantMessage,
+    Application,
+    Certificate,
+    Decision,
+    InternalNote,
+    Status,
+)
+from ..workflow import AWAITING_PARK, CLOCK_RUNNING
+from ..working_days import latest_clock_start_overdue_on, review_due_on, working_days_left
+from .services import approval_problems, certificate_answers, own_production_finding
+
+# --- the queue ------------------------------------------------------------------------------------
+
+SORTS = {
+    # key: (label, ordering)
+    "due": (gettext_lazy("Due date (soonest first)"), ["clock_from", "reference"]),
+    "-due": (gettext_lazy("Due date (latest first)"), ["-clock_from", "-reference"]),
+    "submitted": (gettext_lazy("Submitted (oldest first)"), ["reference_date", "reference"]),
+    "-submitted": (gettext_lazy("Submitted (newest first)"), ["-reference_date", "-reference"]),
+    "reference": (gettext_lazy("Reference"), ["reference"]),
+    "organisation": (gettext_lazy("Organisation"), ["organisation__name", "reference"]),
+    "status": (gettext_lazy("Status"), ["status", "clock_from", "reference"]),
+}
+OPEN = "open"
+ALL = "all"
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: str = OPEN  # "open" (awaiting the park), "all", or one status
+    assigned: str = "anyone"  # "me", "unassigned" or "anyone"
+    activity: int | None = None  # a Provision id
+    submitted_from: datetime.date | None = None
+    submitted_to: datetime.date | None = None
+    overdue: bool = False
+    q: str = ""
+    sort: str = "due"
+
+
+def with_review_clock(queryset: QuerySet) -> QuerySet:
+    """Annotate `clock_from`: the day the park's 15 working days start. The reference date for the first
+    submission (the date received for an application registered by staff); the day of the latest
+    submission after the applicant answered a request for changes."""
+    return queryset.annotate(
+        clock_from=Case(
+            When(submission_count__gt=1, then=TruncDate("submitted_at")),
+            default=F("reference_date"),
+            output_field=DateField(),
+        )
+    )
+
+
+def review_queue(*, user, filters: QueueFilters, today: datetime.date) -> QuerySet:
+    """Every application that is not a draft, filtered and sorted as the reviewer asked."""
+    queryset = with_review_clock(Application.objects.not_draft().select_related("organisation", "assigned_reviewer"))
+    if filters.status == OPEN:
+        queryset = queryset.filter(status__in=AWAITING_PARK)
+    elif filters.status in Status.values:
+        queryset = queryset.filter(status=filters.status)
+    if filters.assigned == "me":
+        queryset = queryset.filter(assigned_reviewer=user)
+    elif filters.assigned == "unassigned":
+        queryset = queryset.filter(assigned_reviewer__isnull=True)
+    if filters.activity:
+        queryset = queryset.filter(
+            Exists(ActivityClaim.objects.filter(application=OuterRef("pk"), provision_id=filters.activity))
+        )
+    if filters.submitted_from:
+        queryset = queryset.filter(reference_date__gte=filters.submitted_from)
+    if filters.submitted_to:
+        queryset = queryset.filter(reference_date__lte=filters.submitted_to)
+    if filters.overdue:
+        queryset = queryset.filter(status__in=CLOCK_RUNNING, clock_from__lte=latest_clock_start_overdue_on(today))
+    if filters.q:
+        q = filters.q.strip()
+        queryset = queryset.filter(
+            Q(reference__icontains=q) | Q(organisation__bin__startswith=q) | Q(organisation__name__icontains=q)
+        )
+    return queryset.order_by(*SORTS.get(filters.sort, SORTS["due"])[1])
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    application: Application
+    due_on: datetime.date | None
+    days_left: int | None  # None when the clock is not running
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left is not None and self.days_left < 0
+
+    @property
+    def days_overdue(self) -> int:
+        return -self.days_left if self.overdue else 0
+
+
+def queue_rows(applications, *, today: datetime.date) -> list[QueueRow]:
+    rows = []
+    for application in applications:
+        if application.status in CLOCK_RUNNING and application.clock_from:
+            rows.append(
+                QueueRow(
+                    application,
+                    review_due_on(application.clock_from),
+                    working_days_left(application.clock_from, today),
+                )
+            )
+        else:
+            rows.append(QueueRow(application, None, None))
+    return rows
+
+
+def activity_choices() -> list[tuple[str, str]]:
+    """Appendix 1 paragraphs of every list act, for the "activity claimed" filter. One query."""
+    provisions = Provision.objects.filter(appendix=1).select_related("act").order_by("act__signed_on", "paragraph")
+    return [(str(p.pk), f"{p.act.code} · {p.label}") for p in provisions]
+
+
+# --- the review screen ----------------------------------------------------------------------------
+
+
+@dataclass
+class ClaimView:
+    claim: ActivityClaim
+    notices: list[str] = field(default_factory=list)
+    changed: str = ""  # "", "changed" or "added" since the last request for changes
+    previous_explanation: str | None = None
+
+
+@dataclass
+class CertificateView:
+    certificate: Certificate
+    valid_on_reference_date: bool
+    kind_accepted: bool | None  # None: the criteria in force then are not recorded
+    same_number_elsewhere: list[Certificate]
+    changed: str = ""
+
+
+@dataclass
+class ReviewScreen:
+    application: Application
+    catalog: CatalogOnDate
+    claims: list[ClaimView]
+    certificates: list[CertificateView]
+    removed_claims: list[str]
+    removed_certificates: list[str]
+    changed_fields: list[str]
+    changes_request: ApplicantMessage | None
+    resubmitted: bool
+    approval_problems: list[str]
+    own_production: dict
+    internal_notes: list[InternalNote]
+    messages: list[ApplicantMessage]
+    decision: Decision | None
+
+
+def claim_notices(
+    claim: ActivityClaim,
+    versions: list[ProvisionVersion],
+    today: datetime.date,
+    reference_date: datetime.date | None = None,
+) -> list[str]:
+    """Plain statements about the wording the claim relies on: not recorded, amended since, no longer in
+    force, and whether it is still the wording in force on the reference date (an editor confirming an
+    act's real effective date after submission can move the periods)."""
+    pinned = claim.provision_version
+    if pinned is None:
+        return [_("No wording was pinned for this claim.")]
+    notices = []
+    if reference_date and not (
+        pinned.in_force_from <= reference_date
+        and (pinned.in_force_until is None or reference_date < pinned.in_force_until)
+    ):
+        actual = next(
+            (
+                v
+                for v in versions
+                if v.in_force_from <= reference_date and (v.in_force_until is None or reference_date < v.in_force_until)
+            ),
+            None,
+        )
+        notices.append(
+            _(
+                "Since submission the catalog's dates have changed: on the reference date (%(date)s) the wording "
+                "in force was %(actual)s, not the one pinned at submission. Check which wording applies."
+            )
+            % {
+                "date": format_date(reference_date),
+                "actual": _("the wording of %(code)s") % {"code": actual.introduced_by.code}
+                if actual
+                else _("none (the paragraph was not in force)"),
+            }
+        )
+    if not pinned.text_recorded:
+        notices.append(
+            _(
+                "The wording in force on the reference date is not recorded in the catalog: the paragraph "
+                "was in force, but its text then has not been entered from the official publication."
+            )
+        )
+    later = [v for v in versions if v.in_force_from > pinned.in_force_from]
+    if later:
+        first = min(later, key=lambda v: v.in_force_from)
+        notices.append(
+            _("This wording has since been amended: %(code)s, in force from %(date)s.")
+            % {"code": first.introduced_by.code, "date": first.in_force_from_display}
+        )
+    elif pinned.in_force_until and pinned.in_force_until <= today:
+        notices.append(
+            _("This wording is no longer in force: it ended on %(date)s.")
+            % {"date": format_date(pinned.in_force_until)}
+        )
+    return notices
+
+
+def latest_changes_request(application: Application) -> ApplicantMessage | None:
+    return (
+        application.messages.filter(kind=ApplicantMessage.Kind.CHANGES_REQUESTED).order_by("-created_at", "-pk").first()
+    )
+
+
+def review_screen(application: Application, *, today: datetime.date) -> ReviewScreen:
+    claims = list(
+        application.claims.select_related("provision__act", "provision_version__introduced_by", "verdict_by").order_by(
+            "provision__appendix", "provision__paragraph"
+        )
+    )
+    certificates = list(application.certificates.select_related("verified_by"))
+    versions_by_provision: dict[int, list[ProvisionVersion]] = {}
+    for version in ProvisionVersion.objects.filter(provision_id__in=[c.provision_id for c in claims]).select_related(
+        "introduced_by"
+    ):
+        versions_by_provision.setdefault(version.provision_id, []).append(version)
+    catalog = catalog_on(application.reference_date)
+    accepted = catalog.accepted_certificate_kinds
+
+    numbers = {c.number.strip().upper() for c in certificates}
+    elsewhere: dict[str, list[Certificate]] = {}
+    for other in (
+        Certificate.objects.annotate(normalised=Upper("number"))
+        .filter(normalised__in=numbers)
+        .exclude(application__organisation_id=application.organisation_id)
+        .select_related("application__organisation")
+    ):
+        elsewhere.setdefault(other.number.strip().upper(), []).append(other)
+
+    request = latest_changes_request(application)
+    resubmitted = bool(request and application.submitted_at and application.submitted_at > request.created_at)
+    snapshot = request.snapshot if resubmitted else {}
+    before_claims = snapshot.get("claims", {})
+    before_certificates = snapshot.get("certificates", {})
+
+    claim_views = []
+    for claim in claims:
+        view = ClaimView(
+            claim,
+            claim_notices(claim, versions_by_provision.get(claim.provision_id, []), today, application.reference_date),
+        )
+        if resubmitted:
+            before = before_claims.get(str(claim.provision_id))
+            if before is None:
+                view.changed = "added"
+            elif before != claim.explanation:
+                view.changed, view.previous_explanation = "changed", before
+        claim_views.append(view)
+    certificate_views = []
+    for certificate in certificates:
+        view = CertificateView(
+            certificate,
+            valid_on_reference_date=certificate.is_valid_on(application.reference_date),
+            kind_accepted=None if accepted is None else certificate.kind in accepted,
+            same_number_elsewhere=elsewhere.get(certificate.number.strip().upper(), []),
+        )
+        if resubmitted:
+            before = before_certificates.get(certificate.number)
+            if before is None:
+                view.changed = "added"
+            elif before != certificate_answers(certificate):
+                view.changed = "changed"
+        certificate_views.append(view)
+    removed_claims, removed_certificates, changed_fields = [], [], []
+    if resubmitted:
+        current = {str(c.provision_id) for c in claims}
+        gone = [int(pid) for pid in before_claims if pid not in current]
+        if gone:
+            removed_claims = [str(p.label) for p in Provision.objects.filter(pk__in=gone)]
+        removed_certificates = sorted(set(before_certificates) - {c.number for c in certificates})
+        for name, value in snapshot.get("fields", {}).items():
+            if getattr(application, name) != value:
+                changed_fields.append(str(Application._meta.get_field(name).verbose_name))
+    decision = Decision.objects.filter(application=application).select_related("decided_by").first()
+    return ReviewScreen(
+        application=application,
+        catalog=catalog,
+        claims=claim_views,
+        certificates=certificate_views,
+        removed_claims=removed_claims,
+        removed_certificates=removed_certificates,
+        changed_fields=changed_fields,
+        changes_request=request,
+        resubmitted=resubmitted,
+        approval_problems=approval_problems(application, claims, certificates, catalog),
+        own_production=own_production_finding(application, certificates, catalog),
+        internal_notes=list(application.internal_notes.select_related("author")),
+        messages=list(application.messages.select_related("author")),
+        decision=decision,
+    )

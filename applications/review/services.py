@@ -1,0 +1,445 @@
+"""The reviewers' services: take and assign, tick claims, verify certificates, request changes, decide,
+internal notes and messages to the applicant, and registering an application received by another channel;
+with the rules a decision applies (approval_problems, own_production_finding).
+
+Each service is keyword-only and atomic, locks the application row first (so that two reviewers acting
+at once are serialised, and the second sees what the first did), checks the state and the actor through
+applications/permissions.py, and writes with the acting user and a reason in the history. A refusal raises
+DomainError and changes nothing.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog.models import format_date
+from catalog.selectors import CatalogOnDate, catalog_on
+
+from ..applicant.services import application_submit, certificate_attach, new_draft
+from ..models import (
+    ActivityClaim,
+    ApplicantMessage,
+    Application,
+    Certificate,
+    CertificateKind,
+    Decision,
+    InternalNote,
+    Notification,
+    Organisation,
+    Outcome,
+    Status,
+    Verdict,
+    Verification,
+)
+from ..notifications import notification_write
+from ..permissions import (
+    can_add_internal_note,
+    can_assign,
+    can_be_assigned,
+    can_decide,
+    can_message_applicant,
+    can_register_received,
+    can_request_changes,
+    can_take,
+    can_tick,
+    can_use_review,
+    can_verify,
+    require,
+)
+from ..workflow import DomainError, apply_transition, lock, save_with_history
+
+# --- helpers --------------------------------------------------------------------------------------
+
+
+def _require_unchanged(application: Application, seen: datetime.datetime | None) -> None:
+    """Refuse when the application changed since the reviewer's page was drawn (another reviewer acted)."""
+    if seen is not None and application.updated_at != seen:
+        raise DomainError(
+            _(
+                "The application changed while you had it open: it is now “%(status)s”. "
+                "Nothing was saved; look at it again before you act."
+            )
+            % {"status": application.get_status_display()}
+        )
+
+
+def _locked(application: Application) -> Application:
+    locked = lock(application)
+    # The organisation's name is used in messages; fetched after the lock, not locked itself.
+    locked.organisation = Organisation.objects.get(pk=locked.organisation_id)
+    return locked
+
+
+# --- take and assign ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_take(*, application: Application, user, no_conflict: bool) -> Application:
+    """The reviewer takes an unassigned (or assigned-to-them) application, declaring no conflict of interest.
+
+    A submitted application goes into review; one already in review (after a lead reviewer's assignment)
+    stays there, now with the declaration.
+    """
+    require(can_use_review(user))
+    application = _locked(application)
+    require(can_take(user, application))
+    if not no_conflict:
+        raise DomainError(
+            _("Declare that you have no conflict of interest with %(organisation)s before taking the application.")
+            % {"organisation": application.organisation.name}
+        )
+    if application.status == Status.IN_REVIEW:
+        application.no_conflict_declared = True
+        return save_with_history(application, user=user, reason=_("Reviewer declared no conflict of interest"))
+    if application.assigned_reviewer_id is None:
+        application.assigned_reviewer = user
+        application.assigned_at = timezone.now()
+    application.no_conflict_declared = True
+    return apply_transition(
+        application, "start_review", user=user, reason=_("Review started; reviewer declared no conflict of interest")
+    )
+
+
+@transaction.atomic
+def application_assign(*, application: Application, user, reviewer) -> Application:
+    """A lead reviewer assigns (or reassigns) an application; the reviewer declares no conflict when taking it."""
+    require(can_use_review(user))
+    application = _locked(application)
+    require(can_assign(user, application))
+    require(can_be_assigned(reviewer, application))
+    if application.assigned_reviewer_id == reviewer.pk:
+        raise DomainError(_("The application is already assigned to %(user)s.") % {"user": reviewer})
+    application.assigned_reviewer = reviewer
+    application.assigned_at = timezone.now()
+    # The declaration is personal: the newly assigned reviewer makes it when taking the application.
+    application.no_conflict_declared = False
+    return save_with_history(
+        application, user=user, reason=_("Assigned to %(user)s by a lead reviewer") % {"user": reviewer}
+    )
+
+
+# --- ticks and verification -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def claim_tick(*, claim: ActivityClaim, user, verdict: str, note: str = "") -> ActivityClaim:
+    """Confirm or not confirm one claimed activity; a "not confirmed" needs a note (internal)."""
+    application = _locked(claim.application)
+    require(can_tick(user, application))
+    if verdict not in (Verdict.CONFIRMED, Verdict.NOT_CONFIRMED):
+        raise DomainError(_("Choose “confirmed” or “not confirmed”."))
+    note = (note or "").strip()
+    if verdict == Verdict.NOT_CONFIRMED and not note:
+        raise DomainError(_("Say why the activity is not confirmed."), field_errors={"note": _("A note is required.")})
+    claim = ActivityClaim.objects.select_for_update().get(pk=claim.pk, application=application)
+    claim.verdict, claim.verdict_note = verdict, note
+    claim.verdict_by, claim.verdict_at = user, timezone.now()
+    reason = _("Activity confirmed") if verdict == Verdict.CONFIRMED else _("Activity not confirmed")
+    return save_with_history(claim, user=user, reason=reason)
+
+
+@transaction.atomic
+def certificate_verify(*, certificate: Certificate, user, verification: str, note: str = "") -> Certificate:
+    """Mark a certificate verified or rejected; a rejection needs a note (internal)."""
+    application = _locked(certificate.application)
+    require(can_verify(user, application))
+    if verification not in (Verification.VERIFIED, Verification.REJECTED):
+        raise DomainError(_("Choose “verified” or “rejected”."))
+    note = (note or "").strip()
+    if verification == Verification.REJECTED and not note:
+        raise DomainError(_("Say why the certificate is rejected."), field_errors={"note": _("A note is required.")})
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk, application=application)
+    certificate.verification, certificate.verification_note = verification, note
+    certificate.verified_by, certificate.verified_at = user, timezone.now()
+    reason = _("Certificate verified") if verification == Verification.VERIFIED else _("Certificate rejected")
+    return save_with_history(certificate, user=user, reason=reason)
+
+
+# --- words: internal notes and messages to the applicant --------------------------------------------
+
+
+@transaction.atomic
+def internal_note_add(*, application: Application, user, body: str) -> InternalNote:
+    """A note only staff ever see."""
+    require(can_use_review(user))
+    application = _locked(application)
+    require(can_add_internal_note(user, application))
+    if not (body or "").strip():
+        raise DomainError(_("Write the note."), field_errors={"body": _("Write the note.")})
+    note = InternalNote(application=application, author=user, body=body.strip())
+    return save_with_history(note, user=user, reason=_("Internal note added"))
+
+
+@transaction.atomic
+def applicant_message_send(*, application: Application, user, body: str) -> ApplicantMessage:
+    """A note the reviewer explicitly shares with the applicant."""
+    require(can_use_review(user))
+    application = _locked(application)
+    require(can_message_applicant(user, application))
+    if not (body or "").strip():
+        raise DomainError(_("Write the message."), field_errors={"body": _("Write the message.")})
+    message = ApplicantMessage(application=application, kind=ApplicantMessage.Kind.NOTE, author=user, body=body.strip())
+    return save_with_history(message, user=user, reason=_("Message sent to the applicant"))
+
+
+def application_answers(application: Application) -> dict:
+    """The applicant's answers now, as plain JSON: kept with a request for changes so that a
+    resubmission's changed answers can be highlighted."""
+    return {
+        "fields": {name: getattr(application, name) for name in (*Application.ELIGIBILITY_FIELDS, "sells_own_goods")},
+        "claims": {str(claim.provision_id): claim.explanation for claim in application.claims.all()},
+        "certificates": {
+            certificate.number: certificate_answers(certificate) for certificate in application.certificates.all()
+        },
+    }
+
+
+def certificate_answers(certificate: Certificate) -> dict:
+    """A certificate as the applicant gave it, to compare before and after a request for changes."""
+    return {
+        "kind": certificate.kind,
+        "issued_on": certificate.issued_on.isoformat(),
+        "valid_until": certificate.valid_until.isoformat(),
+        "issuer": certificate.issuer,
+        "goods": certificate.goods,
+        "scan": certificate.scan.name,
+    }
+
+
+@transaction.atomic
+def application_request_changes(
+    *, application: Application, user, message: str, seen: datetime.datetime | None = None
+) -> ApplicantMessage:
+    """Send the application back to the applicant with a message saying what to change."""
+    require(can_use_review(user))
+    application = _locked(application)
+    _require_unchanged(application, seen)
+    require(can_request_changes(user, application))
+    if not (message or "").strip():
+        raise DomainError(_("Tell the applicant what to change."), field_errors={"message": _("Write the message.")})
+    request = ApplicantMessage(
+        application=application,
+        kind=ApplicantMessage.Kind.CHANGES_REQUESTED,
+        author=user,
+        body=message.strip(),
+        snapshot=application_answers(application),
+    )
+    save_with_history(request, user=user, reason=_("Changes requested"))
+    apply_transition(application, "request_changes", user=user)
+    notification_write(
+        application=application, kind=Notification.Kind.CHANGES_REQUESTED, actor=user, message=request.body
+    )
+    return request
+
+
+# --- the decision ---------------------------------------------------------------------------------
+
+
+def own_production_finding(application: Application, certificates: list[Certificate], catalog: CatalogOnDate) -> dict:
+    """Whether own production is confirmed: a verified certificate of a kind the Appendix 2 criteria in
+    force on the reference date accept, valid on that date. `confirmed` is None when the company sells no
+    goods it produces (nothing to confirm)."""
+    accepted = catalog.accepted_certificate_kinds
+    day = application.reference_date
+    rows = [
+        {
+            "kind": certificate.kind,
+            "number": certificate.number,
+            "issued_on": certificate.issued_on.isoformat(),
+            "valid_until": certificate.valid_until.isoformat(),
+            "verification": certificate.verification,
+            "valid_on_reference_date": certificate.is_valid_on(day),
+            "kind_accepted": None if accepted is None else certificate.kind in accepted,
+        }
+        for certificate in certificates
+    ]
+    confirmed = None
+    if application.sells_own_goods:
+        confirmed = any(
+            row["verification"] == Verification.VERIFIED and row["kind_accepted"] and row["valid_on_reference_date"]
+            for row in rows
+        )
+    return {
+        "sells_own_goods": bool(application.sells_own_goods),
+        "confirmed": confirmed,
+        "accepted_kinds": None if accepted is None else sorted(accepted),
+        "accepted_kind_labels": None
+        if accepted is None
+        else [str(CertificateKind(kind).label) for kind in sorted(accepted)],
+        "criteria": [
+            {"label": str(v.provision.label), "version_id": v.pk, "text_recorded": v.text_recorded}
+            for v in catalog.own_production_criteria
+        ],
+        "certificates": rows,
+    }
+
+
+def approval_problems(
+    application: Application, claims: list[ActivityClaim], certificates: list[Certificate], catalog: CatalogOnDate
+) -> list[str]:
+    """Everything that stands in the way of approving, in words the reviewer can act on."""
+    problems = []
+    unticked = [claim for claim in claims if claim.verdict == Verdict.PENDING]
+    if unticked:
+        problems.append(
+            _("Tick every activity: not yet ticked: %(items)s.")
+            % {"items": ", ".join(str(claim.provision.label) for claim in unticked)}
+        )
+    if not any(claim.verdict == Verdict.CONFIRMED for claim in claims):
+        problems.append(_("Confirm at least one activity."))
+    pending = [certificate for certificate in certificates if certificate.verification == Verification.PENDING]
+    if pending:
+        problems.append(
+            _("Verify or reject every certificate: not yet done: %(items)s.")
+            % {"items": ", ".join(certificate.number for certificate in pending)}
+        )
+    if application.sells_own_goods:
+        if catalog.accepted_certificate_kinds is None:
+            problems.append(
+                _(
+                    "Own production cannot be confirmed: the wording of the Appendix 2 criteria in force on "
+                    "%(date)s is not recorded in the catalog. An editor must enter it first."
+                )
+                % {"date": format_date(application.reference_date)}
+            )
+        elif not own_production_finding(application, certificates, catalog)["confirmed"]:
+            problems.append(
+                _(
+                    "The company sells goods it produces: own production needs at least one verified certificate "
+                    "of an accepted kind, valid on the reference date (%(date)s)."
+                )
+                % {"date": format_date(application.reference_date)}
+            )
+    return problems
+
+
+def _frozen_activity(claim: ActivityClaim) -> dict:
+    version = claim.provision_version
+    return {
+        "label": str(claim.provision.label),
+        "appendix": claim.provision.appendix,
+        "paragraph": claim.provision.paragraph,
+        "version_id": version.pk,
+        "text": version.text,
+        "text_recorded": version.text_recorded,
+        "footnote": version.footnote,
+        "introduced_by": version.introduced_by.code,
+        "in_force_from": version.in_force_from.isoformat(),
+        "explanation": claim.explanation,
+        "note": "",
+    }
+
+
+def decision_context(application: Application) -> tuple[list[ActivityClaim], list[Certificate], CatalogOnDate]:
+    claims = list(
+        application.claims.select_related("provision", "provision_version__introduced_by").order_by(
+            "provision__appendix", "provision__paragraph"
+        )
+    )
+    certificates = list(application.certificates.all())
+    return claims, certificates, catalog_on(application.reference_date)
+
+
+@transaction.atomic
+def decision_record(
+    *, application: Application, user, outcome: str, reasons: str = "", seen: datetime.datetime | None = None
+) -> Decision:
+    """Approve or reject. The decision freezes the confirmed activities (paragraph and wording) and the
+    own-production finding, and is never edited afterwards. Approval needs every claim ticked, one
+    confirmed, every certificate decided and, where goods are sold, own production confirmed; rejection
+    needs reasons."""
+    require(can_use_review(user))
+    application = _locked(application)
+    _require_unchanged(application, seen)
+    action = {Outcome.APPROVED: "approve", Outcome.REJECTED: "reject"}.get(outcome)
+    if action is None:
+        raise DomainError(_("Choose “approve” or “reject”."))
+    require(can_decide(user, application))
+    reasons = (reasons or "").strip()
+    claims, certificates, catalog = decision_context(application)
+    if outcome == Outcome.APPROVED:
+        problems = approval_problems(application, claims, certificates, catalog)
+        if problems:
+            raise DomainError(
+                _("The application cannot be approved yet. %(problems)s") % {"problems": " ".join(problems)}
+            )
+    elif not reasons:
+        raise DomainError(_("Give the reasons for the rejection."), field_errors={"reasons": _("Give the reasons.")})
+    finding = own_production_finding(application, certificates, catalog)
+    decision = Decision(
+        application=application,
+        outcome=outcome,
+        reasons=reasons,
+        decided_by=user,
+        decided_at=timezone.now(),
+        act=application.act,
+        reference_date=application.reference_date,
+        confirmed_activities=[_frozen_activity(c) for c in claims if c.verdict == Verdict.CONFIRMED]
+        if outcome == Outcome.APPROVED
+        else [],
+        sells_own_goods=finding["sells_own_goods"],
+        own_production_confirmed=finding["confirmed"],
+        own_production_finding=finding,
+    )
+    reason = _("Decision recorded: approved") if outcome == Outcome.APPROVED else _("Decision recorded: rejected")
+    save_with_history(decision, user=user, reason=reason, force_insert=True)
+    body = reasons or _("Your application has been approved.")
+    save_with_history(
+        ApplicantMessage(application=application, kind=ApplicantMessage.Kind.DECISION, author=user, body=body),
+        user=user,
+        reason=reason,
+    )
+    apply_transition(application, action, user=user)
+    notification_write(application=application, kind=Notification.Kind.DECIDED, actor=user, decision=decision)
+    return decision
+
+
+# --- applications received by another channel -----------------------------------------------------
+
+
+@transaction.atomic
+def application_register_received(
+    *,
+    organisation: Organisation,
+    user,
+    received_on: datetime.date,
+    explanations: dict[int, str],
+    sells_own_goods: bool,
+    certificates: list[dict] | None = None,
+    eligibility_declared: bool,
+) -> Application:
+    """Register, on behalf of `organisation`, an application the park received on paper or by e-mail.
+
+    The date it was received is its reference date: the catalog in force then decides, as for an
+    application submitted online. `explanations` maps provision ids to what the company does.
+    """
+    require(can_register_received(user))
+    if not eligibility_declared:
+        raise DomainError(
+            _("Register only an application whose applicant declared every eligibility condition."),
+            field_errors={"eligibility_declared": _("Confirm the applicant's declarations.")},
+        )
+    if received_on > timezone.localdate():
+        raise DomainError(
+            _("The date received cannot be in the future."), field_errors={"received_on": _("In the future.")}
+        )
+    application = new_draft(organisation=organisation, user=user, today=received_on)
+    for name in Application.ELIGIBILITY_FIELDS:
+        setattr(application, name, True)
+    application.sells_own_goods = sells_own_goods
+    application.declaration_confirmed = True
+    application.received_by_other_channel = True
+    application.received_on = received_on
+    application.reference_date = received_on
+    save_with_history(application, user=user, reason=_("Registered by staff: received by another channel"))
+    for provision_id, explanation in explanations.items():
+        save_with_history(
+            ActivityClaim(application=application, provision_id=provision_id, explanation=explanation.strip()),
+            user=user,
+            reason=_("Registered by staff"),
+        )
+    for data in certificates or []:
+        certificate_attach(application=application, user=user, reason=_("Registered by staff"), **data)
+    return application_submit(application=application, user=user, today=received_on)

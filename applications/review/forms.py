@@ -7,8 +7,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from ..models import CertificateKind, Organisation, Outcome, Status, Verdict, Verification
+from ..models import CertificateKind, Organisation, Outcome, Status
 from .selectors import ALL, OPEN, SORTS
+from .services import TICK, VERIFY, Check
 
 MAX_SCAN_BYTES = 10 * 1024 * 1024
 DATE_INPUT_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
@@ -95,28 +96,32 @@ class AssignForm(forms.Form):
             self.fields["reviewer"].queryset = reviewers
 
 
-class ClaimTickForm(forms.Form):
-    verdict = forms.ChoiceField(
-        label=_("Verdict"),
-        choices=[(Verdict.CONFIRMED, _("Confirmed")), (Verdict.NOT_CONFIRMED, _("Not confirmed"))],
-        widget=forms.RadioSelect,
-    )
-    note = forms.CharField(
-        label=_("Internal note (required for not confirmed)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+class CheckForm(forms.Form):
+    """A reviewer's check of one item (review/services.Check): ticking a claimed activity or verifying a
+    certificate. The choice is named as the item's field ("verdict", "verification"), then a note."""
 
+    LABELS = {
+        TICK: (_("Verdict"), _("Internal note (required for not confirmed)")),
+        VERIFY: (_("Verification"), _("Internal note (required for rejected)")),
+    }
 
-class CertificateVerifyForm(forms.Form):
-    verification = forms.ChoiceField(
-        label=_("Verification"),
-        choices=[(Verification.VERIFIED, _("Verified")), (Verification.REJECTED, _("Rejected"))],
-        widget=forms.RadioSelect,
-    )
-    note = forms.CharField(
-        label=_("Internal note (required for rejected)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    def __init__(self, *args, check: Check, **kwargs):
+        super().__init__(*args, **kwargs)
+        label, note_label = self.LABELS[check]
+        self.choice_name = check.fields[0]
+        choices = dict(check.model._meta.get_field(self.choice_name).choices)
+        self.fields[self.choice_name] = forms.ChoiceField(
+            label=label,
+            choices=[(value, choices[value]) for value in (check.passed, check.failed)],
+            widget=forms.RadioSelect,
+        )
+        self.fields["note"] = forms.CharField(
+            label=note_label, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        )
+
+    @property
+    def choice(self):
+        return self[self.choice_name]
 
 
 class RequestChangesForm(forms.Form):

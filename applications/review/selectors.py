@@ -144,6 +144,10 @@ class ClaimView:
     changed: str = ""  # "", "changed" or "added" since the last request for changes
     previous_explanation: str | None = None
 
+    @property
+    def item(self) -> ActivityClaim:
+        return self.claim
+
 
 @dataclass
 class CertificateView:
@@ -152,6 +156,10 @@ class CertificateView:
     kind_accepted: bool | None  # None: the criteria in force then are not recorded
     same_number_elsewhere: list[Certificate]
     changed: str = ""
+
+    @property
+    def item(self) -> Certificate:
+        return self.certificate
 
 
 @dataclass

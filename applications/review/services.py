@@ -9,10 +9,13 @@ DomainError and changes nothing.
 """
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from catalog.models import format_date
 from catalog.selectors import CatalogOnDate, catalog_on
@@ -35,6 +38,7 @@ from ..models import (
 )
 from ..notifications import notification_write
 from ..permissions import (
+    Permission,
     can_add_internal_note,
     can_assign,
     can_be_assigned,
@@ -120,41 +124,79 @@ def application_assign(*, application: Application, user, reviewer) -> Applicati
     )
 
 
-# --- ticks and verification -----------------------------------------------------------------------
+# --- ticks and verification: one mechanism -------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Check:
+    """What a reviewer checks item by item: each claimed activity is ticked, each certificate verified.
+
+    The item keeps the outcome, an internal note, who and when, in the four `fields` named here. The value
+    that refuses the item needs a note saying why."""
+
+    model: type[ActivityClaim] | type[Certificate]
+    fields: tuple[str, str, str, str]  # outcome, note, who, when
+    passed: str
+    failed: str
+    allowed: Callable[..., Permission]
+    choose: str  # the refusal when neither value is given
+    say_why: str  # the refusal of `failed` without a note
+    reasons: dict[str, str]  # the history's reason for each value
+
+
+TICK = Check(
+    ActivityClaim,
+    ("verdict", "verdict_note", "verdict_by", "verdict_at"),
+    Verdict.CONFIRMED,
+    Verdict.NOT_CONFIRMED,
+    can_tick,
+    gettext_lazy("Choose “confirmed” or “not confirmed”."),
+    gettext_lazy("Say why the activity is not confirmed."),
+    {
+        Verdict.CONFIRMED: gettext_lazy("Activity confirmed"),
+        Verdict.NOT_CONFIRMED: gettext_lazy("Activity not confirmed"),
+    },
+)
+VERIFY = Check(
+    Certificate,
+    ("verification", "verification_note", "verified_by", "verified_at"),
+    Verification.VERIFIED,
+    Verification.REJECTED,
+    can_verify,
+    gettext_lazy("Choose “verified” or “rejected”."),
+    gettext_lazy("Say why the certificate is rejected."),
+    {
+        Verification.VERIFIED: gettext_lazy("Certificate verified"),
+        Verification.REJECTED: gettext_lazy("Certificate rejected"),
+    },
+)
 
 
 @transaction.atomic
+def check_record(*, check: Check, item: ActivityClaim | Certificate, user, value: str, note: str = ""):
+    """Record the reviewer's check of one item of an application in review (a claim or a certificate)."""
+    require(can_use_review(user))
+    application = _locked(item.application)
+    require(check.allowed(user, application))
+    if value not in (check.passed, check.failed):
+        raise DomainError(check.choose)
+    note = (note or "").strip()
+    if value == check.failed and not note:
+        raise DomainError(check.say_why, field_errors={"note": _("A note is required.")})
+    item = check.model.objects.select_for_update().get(pk=item.pk, application=application)
+    for name, written in zip(check.fields, (value, note, user, timezone.now()), strict=True):
+        setattr(item, name, written)
+    return save_with_history(item, user=user, reason=str(check.reasons[value]))
+
+
 def claim_tick(*, claim: ActivityClaim, user, verdict: str, note: str = "") -> ActivityClaim:
     """Confirm or not confirm one claimed activity; a "not confirmed" needs a note (internal)."""
-    application = _locked(claim.application)
-    require(can_tick(user, application))
-    if verdict not in (Verdict.CONFIRMED, Verdict.NOT_CONFIRMED):
-        raise DomainError(_("Choose “confirmed” or “not confirmed”."))
-    note = (note or "").strip()
-    if verdict == Verdict.NOT_CONFIRMED and not note:
-        raise DomainError(_("Say why the activity is not confirmed."), field_errors={"note": _("A note is required.")})
-    claim = ActivityClaim.objects.select_for_update().get(pk=claim.pk, application=application)
-    claim.verdict, claim.verdict_note = verdict, note
-    claim.verdict_by, claim.verdict_at = user, timezone.now()
-    reason = _("Activity confirmed") if verdict == Verdict.CONFIRMED else _("Activity not confirmed")
-    return save_with_history(claim, user=user, reason=reason)
+    return check_record(check=TICK, item=claim, user=user, value=verdict, note=note)
 
 
-@transaction.atomic
 def certificate_verify(*, certificate: Certificate, user, verification: str, note: str = "") -> Certificate:
     """Mark a certificate verified or rejected; a rejection needs a note (internal)."""
-    application = _locked(certificate.application)
-    require(can_verify(user, application))
-    if verification not in (Verification.VERIFIED, Verification.REJECTED):
-        raise DomainError(_("Choose “verified” or “rejected”."))
-    note = (note or "").strip()
-    if verification == Verification.REJECTED and not note:
-        raise DomainError(_("Say why the certificate is rejected."), field_errors={"note": _("A note is required.")})
-    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk, application=application)
-    certificate.verification, certificate.verification_note = verification, note
-    certificate.verified_by, certificate.verified_at = user, timezone.now()
-    reason = _("Certificate verified") if verification == Verification.VERIFIED else _("Certificate rejected")
-    return save_with_history(certificate, user=user, reason=reason)
+    return check_record(check=VERIFY, item=certificate, user=user, value=verification, note=note)
 
 
 # --- words: internal notes and messages to the applicant --------------------------------------------

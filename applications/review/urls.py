@@ -10,8 +10,10 @@ urlpatterns = [
     path("<str:reference>/", views.application_detail, name="application"),
     path("<str:reference>/take/", views.application_take, name="take"),
     path("<str:reference>/assign/", views.application_assign, name="assign"),
-    path("<str:reference>/claims/<int:pk>/tick/", views.claim_tick, name="claim_tick"),
-    path("<str:reference>/certificates/<int:pk>/verify/", views.certificate_verify, name="certificate_verify"),
+    path("<str:reference>/claims/<int:pk>/tick/", views.check, {"kind": "claim"}, name="claim_tick"),
+    path(
+        "<str:reference>/certificates/<int:pk>/verify/", views.check, {"kind": "certificate"}, name="certificate_verify"
+    ),
     path("<str:reference>/certificates/<int:pk>/scan/", views.certificate_scan, name="certificate_scan"),
     path("<str:reference>/request-changes/", views.request_changes, name="request_changes"),
     path("<str:reference>/decide/", views.decide, name="decide"),

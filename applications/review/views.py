@@ -15,8 +15,10 @@ from catalog.models import format_date
 from catalog.selectors import catalog_on
 
 from ..applicant.views import scan_response
-from ..models import Application
+from ..models import Application, Certificate
 from ..permissions import (
+    ALLOWED,
+    Permission,
     assignable_reviewers,
     can_assign,
     is_member_of_application,
@@ -32,8 +34,7 @@ from . import services as review
 from .forms import (
     ApplicantMessageForm,
     AssignForm,
-    CertificateVerifyForm,
-    ClaimTickForm,
+    CheckForm,
     DecisionForm,
     InternalNoteForm,
     QueueFilterForm,
@@ -101,22 +102,14 @@ def _screen_context(request, application: Application, bound: dict | None = None
     bound = bound or {}
     today = timezone.localdate()
     screen = review_screen(application, today=today)
-    for view in screen.claims:
-        view.form = bound.get(("claim", view.claim.pk)) or ClaimTickForm(
-            initial={
-                "verdict": view.claim.verdict if view.claim.verdict != "pending" else None,
-                "note": view.claim.verdict_note,
-            },
-            prefix=f"claim-{view.claim.pk}",
-        )
-    for view in screen.certificates:
-        view.form = bound.get(("certificate", view.certificate.pk)) or CertificateVerifyForm(
-            initial={
-                "verification": view.certificate.verification if view.certificate.verification != "pending" else None,
-                "note": view.certificate.verification_note,
-            },
-            prefix=f"certificate-{view.certificate.pk}",
-        )
+    for kind, (check, _items, _template, screen_list) in CHECKS.items():
+        for view in getattr(screen, screen_list):
+            value, note = (getattr(view.item, name) for name in check.fields[:2])
+            view.form = bound.get((kind, view.item.pk)) or CheckForm(
+                check=check,
+                initial={check.fields[0]: value if value in (check.passed, check.failed) else None, "note": note},
+                prefix=f"{kind}-{view.item.pk}",
+            )
     seen = {"seen": application.updated_at.isoformat()}
     may = review_actions(request.user, application)
     status = application.status
@@ -164,11 +157,16 @@ def application_detail(request, reference: str):
     return render(request, "applications/review/application_detail.html", _screen_context(request, application))
 
 
-def _refused(request, application, error: DomainError, key, form):
-    """Show the page again with the refusal and everything typed."""
+def _add_field_errors(form, error: DomainError) -> None:
+    """The refusal's messages beside the fields they are about."""
     for name, message in error.field_errors.items():
         if name in form.fields:
             form.add_error(name, message)
+
+
+def _refused(request, application, error: DomainError, key, form):
+    """Show the page again with the refusal and everything typed."""
+    _add_field_errors(form, error)
     messages.error(request, error.message)
     context = _screen_context(request, application, {key: form})
     return render(request, "applications/review/application_detail.html", context, status=422)
@@ -179,193 +177,194 @@ def _back(application: Application, anchor: str = ""):
     return redirect(f"{url}#{anchor}" if anchor else url)
 
 
+def _act(request, reference: str, *, key, form_for, invalid: str, act, anchor: str = "", role=None):
+    """The one shape of every action on the review screen. A GET goes back to the screen. A POST parses its
+    form (`form_for(application, data)`), calls the service through `act(application, cleaned_data)`, which
+    returns the message to show, and goes back to the screen. A refusal (an invalid form says `invalid`)
+    shows the screen again with the message and everything typed, status 422. `role`, when given, is a
+    predicate the user must pass first, or get 403 with its reason."""
+    application = _application(request, reference)
+    if request.method != "POST":
+        return _back(application, anchor)
+    if role is not None:
+        permission = role(request.user, application)
+        if not permission:
+            raise PermissionDenied(permission.reason)
+    form = form_for(application, request.POST)
+    try:
+        if not form.is_valid():
+            raise DomainError(invalid)
+        done = act(application, form.cleaned_data)
+    except DomainError as error:
+        return _refused(request, application, error, key, form)
+    messages.success(request, done)
+    return _back(application, anchor)
+
+
+def _lead_reviewer(user, application) -> Permission:
+    """Assigning is a lead reviewer's: anyone else gets 403 (its state is the service's to refuse)."""
+    return ALLOWED if roles_for(user).lead_reviewer else can_assign(user, application)
+
+
 @staff_required
 def application_take(request, reference: str):
-    if request.method != "POST":
-        return _back(_application(request, reference))
-    application = _application(request, reference)
-    form = TakeForm(request.POST)
-    form.is_valid()
-    try:
-        review.application_take(
-            application=application, user=request.user, no_conflict=form.cleaned_data.get("no_conflict", False)
-        )
-    except DomainError as error:
-        return _refused(request, application, error, "take", form)
-    messages.success(request, _("You have taken %(ref)s into review.") % {"ref": application.reference})
-    return _back(application)
+    def act(application, data):
+        review.application_take(application=application, user=request.user, no_conflict=data["no_conflict"])
+        return _("You have taken %(ref)s into review.") % {"ref": application.reference}
+
+    return _act(request, reference, key="take", form_for=lambda _a, data: TakeForm(data), invalid="", act=act)
 
 
 @staff_required
 def application_assign(request, reference: str):
-    application = _application(request, reference)
-    if request.method != "POST":
-        return _back(application)
-    if not roles_for(request.user).lead_reviewer:
-        raise PermissionDenied(can_assign(request.user, application).reason)
-    form = AssignForm(request.POST, reviewers=assignable_reviewers(application))
-    if not form.is_valid():
-        messages.error(request, _("Choose a reviewer."))
-        return render(
-            request,
-            "applications/review/application_detail.html",
-            _screen_context(request, application, {"assign": form}),
-            status=422,
+    def act(application, data):
+        review.application_assign(application=application, user=request.user, reviewer=data["reviewer"])
+        return _("Assigned to %(user)s.") % {"user": data["reviewer"]}
+
+    return _act(
+        request,
+        reference,
+        key="assign",
+        form_for=lambda application, data: AssignForm(data, reviewers=assignable_reviewers(application)),
+        invalid=_("Choose a reviewer."),
+        act=act,
+        role=_lead_reviewer,
+    )
+
+
+@staff_required
+def request_changes(request, reference: str):
+    def act(application, data):
+        review.application_request_changes(
+            application=application, user=request.user, message=data["message"], seen=data["seen"]
         )
-    try:
-        review.application_assign(application=application, user=request.user, reviewer=form.cleaned_data["reviewer"])
-    except DomainError as error:
-        return _refused(request, application, error, "assign", form)
-    messages.success(request, _("Assigned to %(user)s.") % {"user": form.cleaned_data["reviewer"]})
-    return _back(application)
+        return _("The application went back to the applicant with your message.")
+
+    return _act(
+        request,
+        reference,
+        key="request_changes",
+        form_for=lambda _a, data: RequestChangesForm(data),
+        invalid=_("The page is out of date; reload it."),
+        act=act,
+    )
 
 
-def _inline_card(request, application, template: str, kind: str, pk: int, form, status: int = 200):
+@staff_required
+def decide(request, reference: str):
+    def act(application, data):
+        decision = review.decision_record(
+            application=application,
+            user=request.user,
+            outcome=data["outcome"],
+            reasons=data["reasons"],
+            seen=data["seen"],
+        )
+        return _("Decision recorded: %(outcome)s.") % {"outcome": decision.get_outcome_display().lower()}
+
+    return _act(
+        request,
+        reference,
+        key="decision",
+        form_for=lambda _a, data: DecisionForm(data),
+        invalid=_("Choose “approve” or “reject”."),
+        act=act,
+    )
+
+
+@staff_required
+def note_add(request, reference: str):
+    def act(application, data):
+        review.internal_note_add(application=application, user=request.user, body=data["body"])
+        return _("Internal note added. Only staff see it.")
+
+    return _act(
+        request,
+        reference,
+        key="note",
+        form_for=lambda _a, data: InternalNoteForm(data),
+        invalid=_("Write the note."),
+        act=act,
+        anchor="notes",
+    )
+
+
+@staff_required
+def message_send(request, reference: str):
+    def act(application, data):
+        review.applicant_message_send(application=application, user=request.user, body=data["body"])
+        return _("Message sent to the applicant.")
+
+    return _act(
+        request,
+        reference,
+        key="message",
+        form_for=lambda _a, data: ApplicantMessageForm(data),
+        invalid=_("Write the message."),
+        act=act,
+        anchor="notes",
+    )
+
+
+# --- ticks and verifications: one view for both kinds of check -------------------------------------------
+
+# kind: (the check, the item's queryset on the application, its card, the screen's list of its views)
+CHECKS = {
+    "claim": (review.TICK, "claims", "applications/review/_claim.html", "claims"),
+    "certificate": (review.VERIFY, "certificates", "applications/review/_certificate.html", "certificates"),
+}
+
+
+def _card(request, application, kind: str, pk: int, form=None, status: int = 200):
+    """The item's card alone (for the page's script), with the form as typed when given."""
+    check, _items, template, screen_list = CHECKS[kind]
     context = _screen_context(request, application, {(kind, pk): form} if form is not None else None)
-    items = context["screen"].claims if kind == "claim" else context["screen"].certificates
-    item = next(i for i in items if (i.claim.pk if kind == "claim" else i.certificate.pk) == pk)
-    context["item"] = item
+    context["item"] = next(view for view in getattr(context["screen"], screen_list) if view.item.pk == pk)
     return render(request, template, context, status=status)
 
 
 @staff_required
-def claim_tick(request, reference: str, pk: int):
+def check(request, reference: str, pk: int, kind: str):
+    """Tick a claimed activity or verify a certificate. The page's script posts it in the background and swaps
+    in the returned card; without JavaScript it is an ordinary form, answered as every other action is."""
+    check, items, _template, _list = CHECKS[kind]
     application = _application(request, reference)
-    claim = get_object_or_404(application.claims.select_related("application"), pk=pk)
+    item = get_object_or_404(getattr(application, items).select_related("application"), pk=pk)
     if request.method != "POST":
-        return _back(application, f"claim-{pk}")
-    form = ClaimTickForm(request.POST, prefix=f"claim-{pk}")
+        return _back(application, f"{kind}-{pk}")
+    form = CheckForm(request.POST, check=check, prefix=f"{kind}-{pk}")
     try:
         if not form.is_valid():
-            raise DomainError(_("Choose “confirmed” or “not confirmed”."))
-        review.claim_tick(
-            claim=claim, user=request.user, verdict=form.cleaned_data["verdict"], note=form.cleaned_data["note"]
-        )
-    except DomainError as error:
-        if _is_inline(request):
-            for name, message in error.field_errors.items():
-                form.add_error(name, message)
-            form.refusal = error.message
-            return _inline_card(request, application, "applications/review/_claim.html", "claim", pk, form, status=422)
-        return _refused(request, application, error, ("claim", pk), form)
-    if _is_inline(request):
-        return _inline_card(request, application, "applications/review/_claim.html", "claim", pk, None)
-    messages.success(request, _("Saved: %(label)s.") % {"label": claim.provision.label})
-    return _back(application, f"claim-{pk}")
-
-
-@staff_required
-def certificate_verify(request, reference: str, pk: int):
-    application = _application(request, reference)
-    certificate = get_object_or_404(application.certificates.select_related("application"), pk=pk)
-    if request.method != "POST":
-        return _back(application, f"certificate-{pk}")
-    form = CertificateVerifyForm(request.POST, prefix=f"certificate-{pk}")
-    try:
-        if not form.is_valid():
-            raise DomainError(_("Choose “verified” or “rejected”."))
-        review.certificate_verify(
-            certificate=certificate,
+            raise DomainError(check.choose)
+        review.check_record(
+            check=check,
+            item=item,
             user=request.user,
-            verification=form.cleaned_data["verification"],
+            value=form.cleaned_data[form.choice_name],
             note=form.cleaned_data["note"],
         )
     except DomainError as error:
-        if _is_inline(request):
-            for name, message in error.field_errors.items():
-                form.add_error(name, message)
-            form.refusal = error.message
-            return _inline_card(
-                request, application, "applications/review/_certificate.html", "certificate", pk, form, status=422
-            )
-        return _refused(request, application, error, ("certificate", pk), form)
+        if not _is_inline(request):
+            return _refused(request, application, error, (kind, pk), form)
+        _add_field_errors(form, error)
+        form.refusal = error.message
+        return _card(request, application, kind, pk, form, status=422)
     if _is_inline(request):
-        return _inline_card(request, application, "applications/review/_certificate.html", "certificate", pk, None)
-    messages.success(request, _("Saved: certificate %(number)s.") % {"number": certificate.number})
-    return _back(application, f"certificate-{pk}")
+        return _card(request, application, kind, pk)
+    messages.success(request, _("Saved: %(item)s.") % {"item": _item_name(item)})
+    return _back(application, f"{kind}-{pk}")
+
+
+def _item_name(item) -> str:
+    if isinstance(item, Certificate):
+        return _("certificate %(number)s") % {"number": item.number}
+    return str(item.provision.label)
 
 
 @staff_required
 def certificate_scan(request, reference: str, pk: int):
     """The scan, for staff, as the applicant's download is (applicant/views.scan_response)."""
     return scan_response(staff_scan_certificate(request.user, reference, pk))
-
-
-@staff_required
-def request_changes(request, reference: str):
-    application = _application(request, reference)
-    if request.method != "POST":
-        return _back(application)
-    form = RequestChangesForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise DomainError(_("The page is out of date; reload it."))
-        review.application_request_changes(
-            application=application,
-            user=request.user,
-            message=form.cleaned_data["message"],
-            seen=form.cleaned_data["seen"],
-        )
-    except DomainError as error:
-        return _refused(request, application, error, "request_changes", form)
-    messages.success(request, _("The application went back to the applicant with your message."))
-    return _back(application)
-
-
-@staff_required
-def decide(request, reference: str):
-    application = _application(request, reference)
-    if request.method != "POST":
-        return _back(application)
-    form = DecisionForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise DomainError(_("Choose “approve” or “reject”."))
-        decision = review.decision_record(
-            application=application,
-            user=request.user,
-            outcome=form.cleaned_data["outcome"],
-            reasons=form.cleaned_data["reasons"],
-            seen=form.cleaned_data["seen"],
-        )
-    except DomainError as error:
-        return _refused(request, application, error, "decision", form)
-    messages.success(
-        request, _("Decision recorded: %(outcome)s.") % {"outcome": decision.get_outcome_display().lower()}
-    )
-    return _back(application)
-
-
-@staff_required
-def note_add(request, reference: str):
-    application = _application(request, reference)
-    if request.method != "POST":
-        return _back(application)
-    form = InternalNoteForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise DomainError(_("Write the note."))
-        review.internal_note_add(application=application, user=request.user, body=form.cleaned_data["body"])
-    except DomainError as error:
-        return _refused(request, application, error, "note", form)
-    messages.success(request, _("Internal note added. Only staff see it."))
-    return _back(application, "notes")
-
-
-@staff_required
-def message_send(request, reference: str):
-    application = _application(request, reference)
-    if request.method != "POST":
-        return _back(application)
-    form = ApplicantMessageForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise DomainError(_("Write the message."))
-        review.applicant_message_send(application=application, user=request.user, body=form.cleaned_data["body"])
-    except DomainError as error:
-        return _refused(request, application, error, "message", form)
-    messages.success(request, _("Message sent to the applicant."))
-    return _back(application, "notes")
 
 
 # --- the audit trail, the letter and the applicant's view --------------------------------------------

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from .health import HealthView
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("applications.applicant.urls")),
@@ -8,6 +10,7 @@ urlpatterns = [
     path("catalog/", include("catalog.urls")),
     path("api/", include("catalog.api_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("healthz", HealthView.as_view(), name="healthz"),
 ]
 
 handler403 = "config.views.permission_denied"

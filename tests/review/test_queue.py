@@ -146,9 +146,10 @@ def user_reviewer():
     return reviewer("queue-reviewer@example.com")
 
 
-# session, user, the user's groups (role check), the activity filter's provisions, the page's count,
-# and the page's rows with organisation and reviewer joined = 6, whatever the number of rows.
-QUEUE_QUERIES = 6
+# session, user, the user's groups (role check), the activity filter's provisions, the reviewers (the
+# "Assigned" and "Decided by" filters, and "assign selected"), the page's count, and the page's rows with
+# organisation and reviewer joined = 7, whatever the number of rows.
+QUEUE_QUERIES = 7
 
 
 @pytest.mark.django_db

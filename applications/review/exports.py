@@ -21,7 +21,6 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -65,7 +64,7 @@ FIELDS = (
 )
 CHUNK = 2000  # rows fetched at a time
 PROGRESS_EVERY = 1000  # rows between two progress notes
-SHORT_TITLE_CHARS = 60
+SHORT_TITLE_CHARS = 80
 # A spreadsheet reads a cell starting with one of these as a formula: text from applicants must never run.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -118,13 +117,22 @@ class Labels:
         self.not_recorded = _("wording not recorded")
 
 
+def short_title(text: str, limit: int = SHORT_TITLE_CHARS) -> str:
+    """The wording's first words, cut at a word within `limit` characters (the verbatim text stays in the
+    decision; this only names the activity in a spreadsheet cell)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[: limit + 1].rsplit(" ", 1)[0].rstrip(",;:( ") + "…"
+
+
 def _activities(frozen: list, labels: Labels) -> str:
     """ "1. Creation, introduction, …; 3. Data processing …": paragraph numbers and short titles, from the
     decision's frozen record of the wordings it relied on."""
     parts = []
     for activity in frozen or []:
         title = (
-            Truncator(" ".join(activity.get("text", "").split())).chars(SHORT_TITLE_CHARS)
+            short_title(activity["text"])
             if activity.get("text_recorded", True) and activity.get("text")
             else labels.not_recorded
         )

@@ -81,7 +81,7 @@ def test_a_real_beat_and_worker_run_each_watch_twice_and_tell_once(real_broker):
 
     load_catalog(apps)  # a transactional test may follow one that flushed the tables
     today = datetime.date.today()
-    lead = reviewer("lead@example.com", lead=True)
+    reviewer("lead@example.com", lead=True)  # told of the waiting application
     rev = reviewer("rev@example.com")
     in_2025 = datetime.datetime(2025, 3, 3, 10, tzinfo=datetime.UTC)
     # Nothing queued while the world is made: whatever it wrote is left to the beat's sweep.

@@ -19,6 +19,9 @@ from .models import (
     Membership,
     Notification,
     Organisation,
+    PeriodicRun,
+    StaffEvent,
+    StaffPreference,
 )
 
 
@@ -136,12 +139,23 @@ class NotificationAdmin(admin.ModelAdmin):
     """The e-mails written to applicant organisations and whether they went out: a delivery record, read-only.
     Pending ones are sent by the tasks, or by `manage.py send_pending_notifications`."""
 
-    list_display = ["application", "kind", "subject", "created_at", "sent_at", "attempts"]
+    list_display = ["application", "recipient", "kind", "subject", "created_at", "sent_at", "attempts"]
     list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]
-    list_select_related = ["application"]
+    list_select_related = ["application", "recipient"]
     search_fields = ["application__reference", "subject", "recipients"]
     date_hierarchy = "created_at"
-    fields = ["application", "kind", "recipients", "subject", "body", "created_at", "sent_at", "attempts", "last_error"]
+    fields = [
+        "application",
+        "recipient",
+        "kind",
+        "recipients",
+        "subject",
+        "body",
+        "created_at",
+        "sent_at",
+        "attempts",
+        "last_error",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request):
@@ -152,3 +166,41 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record of what happened, for operators: nothing to add, change or delete by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StaffEvent)
+class StaffEventAdmin(ReadOnlyAdmin):
+    """What staff were (or are still to be) told, and in which e-mail."""
+
+    list_display = ["user", "kind", "application", "created_at", "notification"]
+    list_filter = ["kind", ("notification", admin.EmptyFieldListFilter)]
+    list_select_related = ["user", "application", "notification"]
+    search_fields = ["application__reference", "user__email"]
+
+
+@admin.register(PeriodicRun)
+class PeriodicRunAdmin(ReadOnlyAdmin):
+    """When each task celery beat schedules last ran (what /healthz reads)."""
+
+    list_display = ["task", "last_run_at", "runs"]
+
+
+@admin.register(StaffPreference)
+class StaffPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "digest_only"]
+    list_select_related = ["user"]
+    search_fields = ["user__email"]
+    autocomplete_fields = ["user"]

@@ -10,6 +10,7 @@ download for the user who asked.
 
 import csv
 import datetime
+import functools
 import logging
 import tempfile
 import typing
@@ -115,6 +116,8 @@ class Labels:
             None: _("not applicable (sells no goods of its own)"),
         }
         self.not_recorded = _("wording not recorded")
+        # The project's DD.MM.YYYY, remembered: an export repeats few dates many times.
+        self.date = functools.lru_cache(maxsize=4096)(format_date)
 
 
 def short_title(text: str, limit: int = SHORT_TITLE_CHARS) -> str:
@@ -190,7 +193,7 @@ def csv_lines(decisions, labels: Labels, progress: Callable[[int], None] | None 
     yield "\ufeff" + writer.writerow(labels.header)
     for count, row in enumerate(export_rows(decisions, labels), start=1):
         yield writer.writerow(
-            [format_date(value) if i in DATE_COLUMNS else _safe_text(str(value or "")) for i, value in enumerate(row)]
+            [labels.date(value) if i in DATE_COLUMNS else _safe_text(str(value or "")) for i, value in enumerate(row)]
         )
         if progress and count % PROGRESS_EVERY == 0:
             progress(count)
@@ -213,8 +216,10 @@ def xlsx_write(decisions, labels: Labels, file, progress: Callable[[int], None] 
                 cell = WriteOnlyCell(sheet, value=value)
                 cell.number_format = "DD.MM.YYYY"
             else:
-                cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", str(value or "")))
-                cell.data_type = "s"  # text, even when it starts with "=": never a formula
+                cell = ILLEGAL_CHARACTERS_RE.sub("", str(value or ""))
+                if cell.startswith("="):  # openpyxl would write it as a formula: make it a text cell
+                    cell = WriteOnlyCell(sheet, value=cell)
+                    cell.data_type = "s"
             cells.append(cell)
         sheet.append(cells)
         if progress and count % PROGRESS_EVERY == 0:

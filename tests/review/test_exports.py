@@ -302,3 +302,19 @@ def test_only_decided_applications_are_exported(client, rev, decided):
     client.force_login(rev)
     _header, *rows = csv_rows(client.post(URL, {**PERIOD, "format": "csv"}))
     assert in_review.reference not in [row[0] for row in rows]
+
+
+# session, user, groups (roles), the activity filter's provisions, the reviewers (the "decided by" filter), the
+# user's recent exports = 6, however many there are (at most 10 are listed).
+EXPORTS_PAGE_QUERIES = 6
+
+
+@pytest.mark.parametrize("n", [1, 15])
+def test_the_exports_page_runs_a_fixed_number_of_queries(client, rev, django_assert_num_queries, n):
+    for _ in range(n):
+        Export.objects.create(requested_by=rev, format="csv", state=Export.State.DONE, total=3)
+    client.force_login(rev)
+    client.get(URL)
+    with django_assert_num_queries(EXPORTS_PAGE_QUERIES):
+        response = client.get(URL)
+    assert len(response.context["recent"]) == min(n, 10)

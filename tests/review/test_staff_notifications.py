@@ -251,3 +251,17 @@ def test_updates_not_yet_told_go_out_in_one_e_mail(lead, rev, django_capture_on_
         assert f"{application.reference} ({application.organisation.name}) was assigned to you" in email.body
         assert review_url(application) in email.body
     assert Notification.objects.get(kind=Notification.Kind.STAFF_UPDATE).application is None
+
+
+def test_the_preference_page_explains_a_missing_choice_and_refuses_others(client, rev, member):
+    client.force_login(rev)
+    page = client.get(reverse("review:preferences")).content.decode()
+    assert 'value="immediate" ' in page and "checked" in page.split('value="immediate"')[1][:40]
+    response = client.post(reverse("review:preferences"), {"digest_only": "sometimes"})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Choose one." in html[html.find('name="digest_only"') :]
+    assert not StaffPreference.objects.exists()
+    client.force_login(member)
+    assert client.post(reverse("review:preferences"), {"digest_only": "digest"}).status_code == 403
+    assert not StaffPreference.objects.exists()

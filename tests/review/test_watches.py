@@ -395,3 +395,19 @@ def test_exports_older_than_a_week_are_removed_with_their_files(rev):
         assert watches.exports_remove_old() == 1
     assert list(Export.objects.all()) == [recent]
     assert not storage.exists(name)
+
+
+def test_operators_see_the_runs_and_the_updates_in_admin_read_only(admin_client, waiting, lead):
+    with on(datetime.date(2025, 3, 10)):
+        watch_waiting()
+    page = admin_client.get(reverse("admin:applications_periodicrun_changelist"))
+    assert page.status_code == 200 and "applications.watch_waiting" in page.content.decode()
+    events = admin_client.get(reverse("admin:applications_staffevent_changelist"))
+    assert waiting.reference in events.content.decode()
+    assert admin_client.get(reverse("admin:applications_periodicrun_add")).status_code == 403
+    event = StaffEvent.objects.get()
+    assert (
+        admin_client.post(reverse("admin:applications_staffevent_delete", args=[event.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    assert StaffEvent.objects.filter(pk=event.pk).exists()

@@ -345,7 +345,10 @@ class ExportForm(forms.Form):
     activity = forms.ChoiceField(label=_("Activity claimed"), required=False)
     decided_by = forms.ChoiceField(label=_("Decided by"), required=False)
     format = forms.ChoiceField(
-        label=_("Format"), choices=Export.Format.choices, initial=Export.Format.XLSX, widget=forms.RadioSelect
+        label=_("Format"),
+        choices=Export.Format.choices,
+        initial=Export.Format.XLSX,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
 
     def __init__(self, *args, activity_choices=(), reviewer_choices=(), **kwargs):
@@ -372,6 +375,6 @@ class PreferenceForm(forms.Form):
             ),
             ("digest", _("Only the daily digest, which then also lists the updates since the last one")),
         ],
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         error_messages={"required": _("Choose one."), "invalid_choice": _("Choose one.")},
     )

@@ -76,6 +76,7 @@ def test_a_lead_reviewers_dashboard_batch_assignment_and_export(page, live_serve
     page.get_by_label("Decided from").fill("01.01.2025")
     page.get_by_label("Decided to").fill("31.12.2026")
     page.get_by_label("CSV (UTF-8)").check()
+    screenshot(page, "ops-04a-export-form")
     with mock.patch.object(exports, "_enqueue", side_effect=lambda task, export_id: queued.append(export_id)):
         page.get_by_role("button", name="Export").click()
     expect(page.get_by_role("heading", name="Export of decisions")).to_be_visible()
@@ -98,3 +99,18 @@ def test_a_lead_reviewers_dashboard_batch_assignment_and_export(page, live_serve
     assert download.suggested_filename == "decisions-2025-01-01-2026-12-31.csv"
     content = Path(download.path()).read_text(encoding="utf-8-sig")
     assert decided.reference in content and "ТОО «Алтын Софт»" in content
+
+
+def test_e_mail_preferences_and_the_health_page(page, live_server):
+    rev = reviewer("aigerim@park.kz")
+    sign_in(page, live_server, rev)
+    page.goto(f"{live_server.url}/review/home/")
+    page.get_by_role("link", name="E-mail preferences").click()
+    page.get_by_label("Only the daily digest, which then also lists the updates since the last one").check()
+    screenshot(page, "ops-06-preferences")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert")).to_contain_text("Saved: you will receive only the daily digest.")
+    page.goto(f"{live_server.url}/healthz")
+    expect(page.get_by_role("heading", name="System status: healthy")).to_be_visible()
+    expect(page.locator("tbody tr")).to_have_count(4)
+    screenshot(page, "ops-07-healthz")

@@ -147,7 +147,10 @@ def batch(request):
     data = form.cleaned_data
     reviewer = None
     if data["action"] == "assign":
-        reviewer = get_user_model().objects.get(pk=int(data["reviewer"]))
+        reviewer = get_user_model().objects.filter(pk=int(data["reviewer"]), is_active=True).first()
+        if reviewer is None:
+            messages.error(request, _("Choose the reviewer to assign them to."))
+            return _back_to_queue(data["back"])
     try:
         outcomes = review.applications_batch(
             user=request.user,
@@ -212,7 +215,7 @@ def preferences(request):
 # --- exports ------------------------------------------------------------------------------------------------
 
 
-def _export_form(request, data=None):
+def _export_form(data=None):
     return ExportForm(data, activity_choices=activity_choices(), reviewer_choices=reviewer_choices())
 
 
@@ -222,10 +225,10 @@ def exports(request):
     larger one is written by a task, with its progress on the export's page."""
     if request.method != "POST":
         initial = {key: value for key, value in request.GET.items() if key in ExportForm.base_fields}
-        form = _export_form(request)
+        form = _export_form()
         form.initial.update(initial)
         return _exports_page(request, form)
-    form = _export_form(request, request.POST)
+    form = _export_form(request.POST)
     if not form.is_valid():
         return _exports_page(request, form, status=422)
     data = form.cleaned_data

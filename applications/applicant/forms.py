@@ -271,7 +271,7 @@ class GoodsForm(forms.Form):
 
 
 class DateInput(forms.DateInput):
-    """Dates typed as DD.MM.YYYY, the product's one date format."""
+    """Dates typed as DD.MM.YYYY, the product's one date format (YYYY-MM-DD is accepted too: config/formats)."""
 
     def __init__(self, attrs=None):
         super().__init__(
@@ -285,11 +285,33 @@ class DateInput(forms.DateInput):
         )
 
 
+class DDMMYYYYField(forms.DateField):
+    """A date typed as DD.MM.YYYY: every date field of the product's forms."""
+
+    widget = DateInput
+    default_error_messages = {"invalid": gettext_lazy("Enter a date as DD.MM.YYYY, e.g. 31.12.2025.")}
+
+
+class ScanField(forms.FileField):
+    """A certificate's scan, judged by validators.validate_pdf_scan alone (empty, too large, not a PDF by its
+    bytes), so that every refusal is said in its words."""
+
+    default_validators = [validate_pdf_scan]
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            allow_empty_file=True,  # an empty file is refused by validate_pdf_scan, in its own words
+            widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+            **kwargs,
+        )
+
+
 class CertificateForm(forms.ModelForm):
-    scan = forms.FileField(
+    """A certificate of own production with its scan: added by the applicant, or by staff registering an
+    application received on paper (there with the prefix "certificate", its fields "certificate_<name>")."""
+
+    scan = ScanField(
         label=gettext_lazy("Scan of the certificate (PDF, at most 10 MB)"),
-        validators=[validate_pdf_scan],
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
         error_messages={"required": gettext_lazy("Choose the PDF scan of the certificate.")},
     )
 
@@ -309,12 +331,8 @@ class CertificateForm(forms.ModelForm):
             "valid_until": gettext_lazy("DD.MM.YYYY, e.g. 14.03.2027"),
             "issuer": gettext_lazy("E.g. the regional Chamber of Entrepreneurs."),
         }
-        widgets = {
-            "kind": forms.RadioSelect,
-            "issued_on": DateInput(),
-            "valid_until": DateInput(),
-            "goods": forms.Textarea(attrs={"rows": 2}),
-        }
+        field_classes = {"issued_on": DDMMYYYYField, "valid_until": DDMMYYYYField}
+        widgets = {"kind": forms.RadioSelect, "goods": forms.Textarea(attrs={"rows": 2})}
         error_messages = {
             "kind": {"required": gettext_lazy("Select the kind of certificate.")},
             "number": {"required": gettext_lazy("Enter the certificate number.")},
@@ -334,6 +352,9 @@ class CertificateForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # The kind is a choice between two; Django would add an empty "---------" radio.
         self.fields["kind"].choices = [c for c in self.fields["kind"].choices if c[0]]
+
+    def add_prefix(self, field_name):
+        return f"{self.prefix}_{field_name}" if self.prefix else field_name
 
     def clean_issued_on(self):
         issued_on = self.cleaned_data["issued_on"]

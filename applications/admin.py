@@ -22,6 +22,19 @@ from .models import (
 )
 
 
+class ReadOnlyAdmin:
+    """A record shown in admin and never written there: nothing added, changed or deleted."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     fk_name = "organisation"
@@ -98,22 +111,13 @@ class ApplicationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(SimpleHistoryAdmin):
+class DecisionAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     """Read-only: a decision is never edited or deleted, in admin either."""
 
     list_display = ["application", "outcome", "decided_by", "decided_at", "reference_date", "act"]
     list_filter = ["outcome"]
     list_select_related = ["application", "decided_by", "act"]
     search_fields = ["application__reference", "application__organisation__name"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(InternalNote)
@@ -132,7 +136,7 @@ class ApplicantMessageAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """The e-mails written to applicant organisations and whether they went out: a delivery record, read-only.
     Pending ones are sent by the tasks, or by `manage.py send_pending_notifications`."""
 
@@ -143,12 +147,3 @@ class NotificationAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     fields = ["application", "kind", "recipients", "subject", "body", "created_at", "sent_at", "attempts", "last_error"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

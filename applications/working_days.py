@@ -1,12 +1,19 @@
-"""Working days in Kazakhstan: weekdays that are not public holidays (the `holidays` package knows them).
+"""Working days in Kazakhstan, and the park's review clock: 15 working days from submission (DESIGN.md).
 
-The park reviews an application within 15 working days of its submission (DESIGN.md).
+The clock is computed once: `clock_start()` says in SQL on which day it starts (the queue sorts and filters
+by it; the review screen reads the same annotation), `review_clock()` says when it is due and how many
+working days are left.
 """
 
 import datetime
+from dataclasses import dataclass
 from functools import lru_cache
 
 import holidays
+from django.db.models import Case, DateField, F, When
+from django.db.models.functions import TruncDate
+
+from .workflow import CLOCK_RUNNING
 
 REVIEW_PERIOD_WORKING_DAYS = 15
 
@@ -62,3 +69,39 @@ def latest_clock_start_overdue_on(today: datetime.date) -> datetime.date:
     while review_due_on(day) >= today:
         day -= datetime.timedelta(days=1)
     return day
+
+
+# --- the review clock of an application -------------------------------------------------------------------
+
+
+def clock_start():
+    """The day the park's 15 working days start, as an expression for `annotate(clock_from=...)`: the
+    reference date for the first submission (the date received, for an application registered by staff);
+    the day (in Astana) of the latest submission after the applicant answered a request for changes."""
+    return Case(
+        When(submission_count__gt=1, then=TruncDate("submitted_at")),
+        default=F("reference_date"),
+        output_field=DateField(),
+    )
+
+
+@dataclass(frozen=True)
+class ReviewClock:
+    due_on: datetime.date
+    days_left: int  # 0 on the due date, negative once overdue
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def days_overdue(self) -> int:
+        return -self.days_left if self.overdue else 0
+
+
+def review_clock(application, today: datetime.date) -> ReviewClock | None:
+    """The clock of an application annotated with `clock_from` (clock_start()); None while it does not run
+    (the application is not awaiting the park)."""
+    if application.status not in CLOCK_RUNNING or not application.clock_from:
+        return None
+    return ReviewClock(review_due_on(application.clock_from), working_days_left(application.clock_from, today))

@@ -6,8 +6,8 @@ Each runs a fixed number of queries, whatever the number of rows (the tests coun
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Case, DateField, Exists, F, OuterRef, Q, QuerySet, When
-from django.db.models.functions import TruncDate, Upper
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,7 +24,7 @@ from ..models import (
     Status,
 )
 from ..workflow import AWAITING_PARK, CLOCK_RUNNING
-from ..working_days import latest_clock_start_overdue_on, review_due_on, working_days_left
+from ..working_days import ReviewClock, clock_start, latest_clock_start_overdue_on, review_clock
 from .services import approval_problems, certificate_answers, own_production_finding
 
 # --- the queue ------------------------------------------------------------------------------------
@@ -55,22 +55,10 @@ class QueueFilters:
     sort: str = "due"
 
 
-def with_review_clock(queryset: QuerySet) -> QuerySet:
-    """Annotate `clock_from`: the day the park's 15 working days start. The reference date for the first
-    submission (the date received for an application registered by staff); the day of the latest
-    submission after the applicant answered a request for changes."""
-    return queryset.annotate(
-        clock_from=Case(
-            When(submission_count__gt=1, then=TruncDate("submitted_at")),
-            default=F("reference_date"),
-            output_field=DateField(),
-        )
-    )
-
-
 def review_queue(*, user, filters: QueueFilters, today: datetime.date) -> QuerySet:
     """Every application that is not a draft, filtered and sorted as the reviewer asked."""
-    queryset = with_review_clock(Application.objects.not_draft().select_related("organisation", "assigned_reviewer"))
+    queryset = Application.objects.not_draft().select_related("organisation", "assigned_reviewer")
+    queryset = queryset.annotate(clock_from=clock_start())
     if filters.status == OPEN:
         queryset = queryset.filter(status__in=AWAITING_PARK)
     elif filters.status in Status.values:
@@ -100,32 +88,11 @@ def review_queue(*, user, filters: QueueFilters, today: datetime.date) -> QueryS
 @dataclass(frozen=True)
 class QueueRow:
     application: Application
-    due_on: datetime.date | None
-    days_left: int | None  # None when the clock is not running
-
-    @property
-    def overdue(self) -> bool:
-        return self.days_left is not None and self.days_left < 0
-
-    @property
-    def days_overdue(self) -> int:
-        return -self.days_left if self.overdue else 0
+    clock: ReviewClock | None  # None when the clock is not running
 
 
 def queue_rows(applications, *, today: datetime.date) -> list[QueueRow]:
-    rows = []
-    for application in applications:
-        if application.status in CLOCK_RUNNING and application.clock_from:
-            rows.append(
-                QueueRow(
-                    application,
-                    review_due_on(application.clock_from),
-                    working_days_left(application.clock_from, today),
-                )
-            )
-        else:
-            rows.append(QueueRow(application, None, None))
-    return rows
+    return [QueueRow(application, review_clock(application, today)) for application in applications]
 
 
 def activity_choices() -> list[tuple[str, str]]:

@@ -31,8 +31,8 @@ from ..permissions import (
     staff_scan_certificate,
 )
 from ..roles import roles_for
-from ..workflow import CLOCK_RUNNING, DomainError
-from ..working_days import review_due_on, working_days_left
+from ..workflow import DomainError
+from ..working_days import clock_start, review_clock
 from . import services as review
 from .forms import (
     ApplicantMessageForm,
@@ -115,19 +115,9 @@ def _screen_context(request, application: Application, bound: dict | None = None
             )
     seen = {"seen": application.updated_at.isoformat()}
     may = review_actions(request.user, application)
-    status = application.status
-    clock_from = (
-        timezone.localtime(application.submitted_at).date()
-        if application.submission_count > 1
-        else application.reference_date
-    )
-    due_on = review_due_on(clock_from) if status in CLOCK_RUNNING and clock_from else None
-    days_left = working_days_left(clock_from, today) if due_on else None
     return {
         "may": may,
-        "due_on": due_on,
-        "days_left": days_left,
-        "days_overdue": -days_left if days_left is not None and days_left < 0 else 0,
+        "clock": review_clock(application, today),
         "eligibility": [
             (Application._meta.get_field(name).verbose_name, getattr(application, name))
             for name in Application.ELIGIBILITY_FIELDS
@@ -147,9 +137,8 @@ def _screen_context(request, application: Application, bound: dict | None = None
 
 
 def _application(request, reference: str) -> Application:
-    return staff_application(
-        request.user, reference, Application.objects.select_related("organisation", "assigned_reviewer", "act")
-    )
+    queryset = Application.objects.select_related("organisation", "assigned_reviewer", "act")
+    return staff_application(request.user, reference, queryset.annotate(clock_from=clock_start()))
 
 
 @staff_required

@@ -8,18 +8,7 @@ admin: they are private and served only through the application's scan view.
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import (
-    ActivityClaim,
-    ApplicantMessage,
-    Application,
-    Certificate,
-    Decision,
-    InternalNote,
-    Invitation,
-    Membership,
-    Notification,
-    Organisation,
-)
+from . import models
 
 
 class ReadOnlyAdmin:
@@ -36,21 +25,21 @@ class ReadOnlyAdmin:
 
 
 class MembershipInline(admin.TabularInline):
-    model = Membership
+    model = models.Membership
     fk_name = "organisation"
     extra = 0
     autocomplete_fields = ["user"]
     readonly_fields = ["invited_by", "joined_at"]
 
 
-@admin.register(Organisation)
+@admin.register(models.Organisation)
 class OrganisationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "bin", "director", "contact_email", "created_at"]
     search_fields = ["name", "bin", "contact_email"]
     inlines = [MembershipInline]
 
 
-@admin.register(Invitation)
+@admin.register(models.Invitation)
 class InvitationAdmin(SimpleHistoryAdmin):
     list_display = ["email", "organisation", "invited_by", "created_at", "accepted_at"]
     list_filter = [("accepted_at", admin.EmptyFieldListFilter)]
@@ -59,7 +48,7 @@ class InvitationAdmin(SimpleHistoryAdmin):
 
 
 class ClaimInline(admin.TabularInline):
-    model = ActivityClaim
+    model = models.ActivityClaim
     extra = 0
     can_delete = False
     fields = ["provision", "provision_version", "explanation", "verdict", "verdict_note", "verdict_by", "verdict_at"]
@@ -67,14 +56,14 @@ class ClaimInline(admin.TabularInline):
 
 
 class CertificateInline(admin.TabularInline):
-    model = Certificate
+    model = models.Certificate
     extra = 0
     can_delete = False
     fields = ["kind", "number", "issued_on", "valid_until", "issuer", "scan_name", "scan_size", "verification"]
     readonly_fields = fields
 
 
-@admin.register(Application)
+@admin.register(models.Application)
 class ApplicationAdmin(SimpleHistoryAdmin):
     list_display = ["reference", "organisation", "status", "created_at", "submitted_at", "reference_date"]
     list_filter = ["status", "act"]
@@ -88,7 +77,7 @@ class ApplicationAdmin(SimpleHistoryAdmin):
         "created_by",
         "created_at",
         "updated_at",
-        *Application.ELIGIBILITY_FIELDS,
+        *models.Application.ELIGIBILITY_FIELDS,
         "sells_own_goods",
         "declaration_confirmed",
         "reference_date",
@@ -110,7 +99,7 @@ class ApplicationAdmin(SimpleHistoryAdmin):
         return False  # the record of an application is kept; withdraw it instead
 
 
-@admin.register(Decision)
+@admin.register(models.Decision)
 class DecisionAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     """Read-only: a decision is never edited or deleted, in admin either."""
 
@@ -120,14 +109,14 @@ class DecisionAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     search_fields = ["application__reference", "application__organisation__name"]
 
 
-@admin.register(InternalNote)
+@admin.register(models.InternalNote)
 class InternalNoteAdmin(SimpleHistoryAdmin):
     list_display = ["application", "author", "created_at"]
     search_fields = ["application__reference", "body"]
     readonly_fields = ["application", "author", "created_at"]
 
 
-@admin.register(ApplicantMessage)
+@admin.register(models.ApplicantMessage)
 class ApplicantMessageAdmin(SimpleHistoryAdmin):
     list_display = ["application", "kind", "author", "created_at"]
     list_filter = ["kind"]
@@ -135,7 +124,7 @@ class ApplicantMessageAdmin(SimpleHistoryAdmin):
     readonly_fields = ["application", "kind", "author", "created_at", "snapshot"]
 
 
-@admin.register(Notification)
+@admin.register(models.Notification)
 class NotificationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """The e-mails written to applicant organisations and whether they went out: a delivery record, read-only.
     Pending ones are sent by the tasks, or by `manage.py send_pending_notifications`."""

@@ -229,6 +229,16 @@ class Application(models.Model):
         return all(getattr(self, name) is not None for name in self.ELIGIBILITY_FIELDS)
 
 
+def check_fields():
+    """The fields of a reviewer's check that go with its outcome (review/services.Check): an internal note,
+    who checked and when; empty until then."""
+    return (
+        models.TextField(_("internal note"), blank=True),
+        models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"),
+        models.DateTimeField(null=True, blank=True),
+    )
+
+
 class Verdict(models.TextChoices):
     PENDING = "pending", _("Not yet ticked")
     CONFIRMED = "confirmed", _("Confirmed")
@@ -254,11 +264,7 @@ class ActivityClaim(models.Model):
         help_text=_("What the company does, its main products or services."),
     )
     verdict = models.CharField(_("verdict"), max_length=16, choices=Verdict.choices, default=Verdict.PENDING)
-    verdict_note = models.TextField(_("internal note"), blank=True)
-    verdict_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    verdict_at = models.DateTimeField(null=True, blank=True)
+    verdict_note, verdict_by, verdict_at = check_fields()
     history = HistoricalRecords()
 
     class Meta:
@@ -305,11 +311,7 @@ class Certificate(models.Model):
     verification = models.CharField(
         _("verification"), max_length=16, choices=Verification.choices, default=Verification.PENDING
     )
-    verification_note = models.TextField(_("internal note"), blank=True)
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    verified_at = models.DateTimeField(null=True, blank=True)
+    verification_note, verified_by, verified_at = check_fields()
     history = HistoricalRecords()
 
     class Meta:
@@ -382,17 +384,25 @@ class Decision(models.Model):
         raise ValidationError(_("A decision is never deleted."))
 
 
-class InternalNote(models.Model):
+class Written(models.Model):
+    """Words a person wrote about an application, kept as written, with their history."""
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+
+class InternalNote(Written):
     """Staff-only words about an application. Never shown to the applicant."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="internal_notes")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("note"))
-    created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(Written.Meta):
         verbose_name = _("internal note")
         verbose_name_plural = _("internal notes")
 
@@ -400,7 +410,7 @@ class InternalNote(models.Model):
         return f"{self.application} · {self.created_at:%d.%m.%Y}"
 
 
-class ApplicantMessage(models.Model):
+class ApplicantMessage(Written):
     """Words addressed to the applicant: requests for changes, decision reasons, explicitly shared notes."""
 
     class Kind(models.TextChoices):
@@ -410,16 +420,12 @@ class ApplicantMessage(models.Model):
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="messages")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("message"))
-    created_at = models.DateTimeField(auto_now_add=True)
     # For a request for changes: the applicant's answers at that moment, so that a resubmission's
     # changed answers can be highlighted. {"claims": {provision_id: explanation}, "certificates": [...], ...}
     snapshot = models.JSONField(default=dict, blank=True)
-    history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(Written.Meta):
         verbose_name = _("message to the applicant")
         verbose_name_plural = _("messages to the applicant")
 

@@ -104,14 +104,8 @@ class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "bin", "legal_address", "director", "contact_email", "contact_phone"]
-        labels = {
-            "name": gettext_lazy("Name of the organisation"),
-            "bin": gettext_lazy("BIN"),
-            "legal_address": gettext_lazy("Legal address"),
-            "director": gettext_lazy("Director (full name)"),
-            "contact_email": gettext_lazy("Contact e-mail"),
-            "contact_phone": gettext_lazy("Contact phone"),
-        }
+        # The others are the model's own names ("BIN", "Legal address", "Contact e-mail"...).
+        labels = {"name": gettext_lazy("Name of the organisation"), "director": gettext_lazy("Director (full name)")}
         help_texts = {
             "name": gettext_lazy("As registered, e.g. Steppe Software LLP."),
             "bin": gettext_lazy("The business identification number: 12 digits, e.g. 940140000385."),
@@ -318,12 +312,10 @@ class CertificateForm(forms.ModelForm):
     class Meta:
         model = Certificate
         fields = ["kind", "number", "issued_on", "valid_until", "issuer", "goods"]
+        # The others are the model's own names ("Issued on", "Valid until", "Issued by").
         labels = {
             "kind": gettext_lazy("Kind of certificate"),
             "number": gettext_lazy("Certificate number"),
-            "issued_on": gettext_lazy("Issued on"),
-            "valid_until": gettext_lazy("Valid until"),
-            "issuer": gettext_lazy("Issued by"),
             "goods": gettext_lazy("Goods the certificate covers"),
         }
         help_texts = {

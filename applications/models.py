@@ -10,10 +10,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from catalog.models import LegalAct, Provision, ProvisionVersion
+from catalog.models import LegalAct, Provision, ProvisionVersion, format_date
 
 from .validators import validate_bin
 
@@ -407,7 +408,7 @@ class InternalNote(Written):
         verbose_name_plural = _("internal notes")
 
     def __str__(self):
-        return f"{self.application} · {self.created_at:%d.%m.%Y}"
+        return f"{self.application} · {format_date(timezone.localdate(self.created_at))}"
 
 
 class ApplicantMessage(Written):

@@ -4,7 +4,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import LegalAct, Provision, ProvisionVersion
+from .models import LegalAct, Provision, ProvisionVersion, format_date
 
 
 @admin.register(LegalAct)
@@ -123,7 +123,7 @@ class ProvisionVersionAdmin(SimpleHistoryAdmin):
                         gettext(
                             "An application relied on this wording on %(date)s; it cannot end on or before that day."
                         )
-                        % {"date": latest.application.reference_date.strftime("%d.%m.%Y")}
+                        % {"date": format_date(latest.application.reference_date)}
                     )
                 return data
 

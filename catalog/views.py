@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .dates import parse_date
-from .models import Provision
+from .models import Provision, format_date
 from .selectors import acts_with_status, catalog_on, compare_catalog, provision_timeline
 
 
@@ -49,8 +49,8 @@ def compare(request):
         "catalog/compare.html",
         {
             "comparison": compare_catalog(first, second),
-            "first_typed": first_raw or first.strftime("%d.%m.%Y"),
-            "second_typed": second_raw or second.strftime("%d.%m.%Y"),
+            "first_typed": first_raw or format_date(first),
+            "second_typed": second_raw or format_date(second),
             "first_error": first_error,
             "second_error": second_error,
             "title": _("Compare the catalog between two dates"),

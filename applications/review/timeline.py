@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from catalog.models import LegalAct, Provision, ProvisionVersion, format_date
@@ -114,7 +115,7 @@ def application_timeline(application: Application) -> list[TimelineEntry]:
         if isinstance(value, bool):
             return _("yes") if value else _("no")
         if isinstance(value, datetime.datetime):
-            return timezone.localtime(value).strftime("%d.%m.%Y %H:%M")
+            return date_format(timezone.localtime(value), "d.m.Y H:i")
         if isinstance(value, datetime.date):
             return format_date(value)
         if isinstance(value, list):

@@ -82,7 +82,8 @@ def test_refusals_keep_what_was_typed(client, rev):
         (b"", "The selected file is empty. Choose the PDF scan of the certificate."),
         (
             b"GIF89a not a pdf",
-            "“paper.pdf” is named like a PDF, but its content is not a PDF (it is a GIF image). Upload the scan as a PDF.",
+            "“paper.pdf” is named like a PDF, but its content is not a PDF (it is a GIF image). "
+            "Upload the scan as a PDF.",
         ),
     ],
 )

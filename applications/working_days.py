@@ -1,4 +1,5 @@
-"""Working days in Kazakhstan, and the park's review clock: 15 working days from submission (DESIGN.md).
+"""Working days in Kazakhstan (the `holidays` package's calendar), and the park's review clock: 15 working
+days from submission (DESIGN.md).
 
 The clock is computed once: `clock_start()` says in SQL on which day it starts (the queue sorts and filters
 by it; the review screen reads the same annotation), `review_clock()` says when it is due and how many
@@ -18,35 +19,30 @@ from .workflow import CLOCK_RUNNING
 REVIEW_PERIOD_WORKING_DAYS = 15
 
 
-@lru_cache(maxsize=64)
-def _holidays_of(year: int) -> frozenset[datetime.date]:
-    return frozenset(holidays.country_holidays("KZ", years=year).keys())
+@lru_cache(maxsize=1)
+def _calendar() -> holidays.HolidayBase:
+    """Kazakhstan's calendar of the `holidays` package: its public holidays, the days off moved onto
+    weekdays, and the weekend days the government made working days (e.g. Saturday 04.05.2024). Years are
+    added as they are asked for."""
+    return holidays.country_holidays("KZ")
 
 
 def is_working_day(day: datetime.date) -> bool:
-    return day.weekday() < 5 and day not in _holidays_of(day.year)
+    return _calendar().is_working_day(day)
 
 
 def add_working_days(start: datetime.date, count: int) -> datetime.date:
     """The `count`-th working day after `start` (the start day itself does not count)."""
-    day = start
-    while count > 0:
-        day += datetime.timedelta(days=1)
-        if is_working_day(day):
-            count -= 1
-    return day
+    return _calendar().get_nth_working_day(start, count) if count else start
 
 
 def working_days_between(start: datetime.date, end: datetime.date) -> int:
     """Working days in (start, end]; negative when `end` is before `start`."""
+    if end == start:
+        return 0
     if end < start:
         return -working_days_between(end, start)
-    count, day = 0, start
-    while day < end:
-        day += datetime.timedelta(days=1)
-        if is_working_day(day):
-            count += 1
-    return count
+    return _calendar().get_working_days_count(start + datetime.timedelta(days=1), end)
 
 
 def review_due_on(clock_from: datetime.date) -> datetime.date:

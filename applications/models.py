@@ -78,6 +78,14 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.user} @ {self.organisation}"
 
+    def clean(self):
+        # Also in Django admin's inline: staff never become members (permissions.can_join_organisations).
+        from .permissions import can_join_organisations
+
+        permission = can_join_organisations(self.user)
+        if not permission:
+            raise ValidationError({"user": permission.reason})
+
 
 class Invitation(models.Model):
     """An invitation by e-mail to join an organisation; accepted when that address signs up or logs in."""

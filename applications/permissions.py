@@ -102,6 +102,15 @@ def is_member_of_application(user, application: Application) -> bool:
 # --- the applicant's side -----------------------------------------------------------------------------------
 
 
+def can_join_organisations(user) -> Permission:
+    """Only applicants register organisations and become their members: staff act for the park."""
+    if roles_for(user).applicant:
+        return ALLOWED
+    return refused(
+        _("Park staff and catalog editors act for the park: they cannot register or join an organisation.")
+    )
+
+
 def _only_members(organisation: Organisation) -> Permission:
     return refused(_("Only a member of %(name)s can do this.") % {"name": organisation.name})
 

@@ -33,6 +33,7 @@ from ..models import (
 )
 from ..notifications import notification_write
 from ..permissions import (
+    can_join_organisations,
     can_change_answers,
     can_manage_organisation,
     can_submit,
@@ -81,7 +82,8 @@ def organisation_create(
     contact_email: str,
     contact_phone: str,
 ) -> Organisation:
-    """A new organisation; the user who creates it becomes its first member."""
+    """A new organisation; the user who creates it (an applicant) becomes its first member."""
+    require(can_join_organisations(user))
     organisation = Organisation(
         name=name,
         bin=bin,
@@ -143,6 +145,7 @@ def organisation_invite(
     email = normalise_email(email)
     existing = User.objects.filter(username=email).first()
     if existing is not None:
+        require(can_join_organisations(existing))
         if Membership.objects.filter(organisation=organisation, user=existing).exists():
             raise DomainError(
                 _("%(email)s is already a member of %(name)s.") % {"email": email, "name": organisation.name}
@@ -184,6 +187,7 @@ def invitation_from_token(token: str) -> Invitation | None:
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     """Accept an invitation for the signed-in user, whose address must be the one invited."""
+    require(can_join_organisations(user))
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise DomainError(_("This invitation has already been used."))

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +22,7 @@ from catalog.selectors import catalog_on
 
 from ..models import Application, Certificate, Decision, Organisation
 from ..permissions import (
+    can_join_organisations,
     application_certificate,
     can_change_answers,
     can_withdraw,
@@ -120,9 +122,12 @@ def invitation_accept(request, token: str):
 def dashboard(request):
     """The user's organisations and all their applications, newest first, in a constant number of queries."""
     organisations, applications = selectors.dashboard(request.user)
-    return render(
-        request, "applications/applicant/dashboard.html", {"organisations": organisations, "applications": applications}
-    )
+    context = {
+        "organisations": organisations,
+        "applications": applications,
+        "may_register": can_join_organisations(request.user),
+    }
+    return render(request, "applications/applicant/dashboard.html", context)
 
 
 # Organisations -----------------------------------------------------------------------------------------
@@ -130,6 +135,9 @@ def dashboard(request):
 
 @login_required
 def organisation_create(request):
+    permission = can_join_organisations(request.user)
+    if not permission:
+        raise PermissionDenied(permission.reason)
     form = OrganisationForm(*_posted(request))
     if request.method == "POST" and form.is_valid():
         organisation = services.organisation_create(user=request.user, **form.cleaned_data)

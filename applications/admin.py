@@ -124,6 +124,15 @@ class ApplicantMessageAdmin(SimpleHistoryAdmin):
     readonly_fields = ["application", "kind", "author", "created_at", "snapshot"]
 
 
+@admin.register(models.ConflictDeclaration)
+class ConflictDeclarationAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Read-only: a declaration is never edited or deleted."""
+
+    list_display = ["application", "author", "created_at"]
+    list_select_related = ["application", "author"]
+    search_fields = ["application__reference", "author__email"]
+
+
 @admin.register(models.Notification)
 class NotificationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """The e-mails written to applicant organisations and whether they went out: a delivery record, read-only.

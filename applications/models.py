@@ -206,6 +206,8 @@ class Application(models.Model):
         related_name="assigned_applications",
     )
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    # Whether the assigned reviewer has declared no conflict of interest: shown beside their name. Who may act
+    # follows the declarations themselves (ConflictDeclaration, permissions.py); the services keep this in step.
     no_conflict_declared = models.BooleanField(_("reviewer declared no conflict of interest"), default=False)
 
     history = HistoricalRecords()
@@ -440,6 +442,27 @@ class ApplicantMessage(Written):
 
     def __str__(self):
         return f"{self.application} · {self.get_kind_display()}"
+
+
+class ConflictDeclaration(Written):
+    """A staff member's declaration that they have no conflict of interest with the applicant organisation,
+    made before they act on its application (review/services.conflict_declare). One per person and
+    application; the words they confirmed are kept with it. Never edited or deleted."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="conflict_declarations"
+    )
+    statement = models.TextField(_("statement declared"))
+
+    class Meta(Written.Meta):
+        verbose_name = _("declaration of no conflict of interest")
+        verbose_name_plural = _("declarations of no conflict of interest")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "author"], name="conflict_declaration_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.application} · {self.author}"
 
 
 class NotificationQuerySet(models.QuerySet):

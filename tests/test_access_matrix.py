@@ -91,6 +91,7 @@ ACCESS = {
     "review:register_received": (STAFF, 200, None),
     "review:application": (STAFF, 200, "in_review.organisation.name"),
     "review:take": (STAFF, 302, None),  # actions answer a GET with the review screen
+    "review:declare": (STAFF, 302, None),
     "review:assign": (STAFF, 302, None),
     "review:claim_tick": (STAFF, 302, None),
     "review:certificate_verify": (STAFF, 302, None),
@@ -268,6 +269,7 @@ def post_data(name: str, world: World) -> dict:
         "applications:goods": {"sells_own_goods": "no"},
         "applications:declaration": {"confirm": "on"},
         "review:take": {"no_conflict": "on"},
+        "review:declare": {"no_conflict": "on"},
         "review:assign": {"reviewer": world.rev.pk},
         "review:claim_tick": {f"claim-{claim.pk}-verdict": Verdict.NOT_CONFIRMED, f"claim-{claim.pk}-note": "No."},
         "review:certificate_verify": {

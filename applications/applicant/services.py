@@ -33,8 +33,8 @@ from ..models import (
 )
 from ..notifications import notification_write
 from ..permissions import (
-    can_join_organisations,
     can_change_answers,
+    can_join_organisations,
     can_manage_organisation,
     can_submit,
     can_withdraw,

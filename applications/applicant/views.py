@@ -22,9 +22,9 @@ from catalog.selectors import catalog_on
 
 from ..models import Application, Certificate, Decision, Organisation
 from ..permissions import (
-    can_join_organisations,
     application_certificate,
     can_change_answers,
+    can_join_organisations,
     can_withdraw,
     member_application,
     member_or_staff_application,

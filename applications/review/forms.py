@@ -10,7 +10,7 @@ from ..applicant.forms import CertificateForm, DDMMYYYYField
 from ..models import Organisation, Outcome, Status
 from ..permissions import assignable_reviewers
 from .selectors import ALL, OPEN, SORTS
-from .services import TICK, VERIFY, Check
+from .services import NO_CONFLICT_STATEMENT, TICK, VERIFY, Check
 
 
 def text_field(label, *, rows: int, required_message=None) -> forms.CharField:
@@ -89,13 +89,9 @@ class ScreenForm(forms.Form):
 
 
 class TakeForm(ScreenForm):
-    no_conflict = forms.BooleanField(
-        label=_(
-            "I declare that I have no conflict of interest with this organisation: I am not its member, employee, "
-            "founder or relative of one, and have no interest in the outcome."
-        ),
-        required=False,
-    )
+    """Taking an application, or declaring on one: the reviewer confirms the statement of no conflict."""
+
+    no_conflict = forms.BooleanField(label=NO_CONFLICT_STATEMENT, required=False)
 
 
 class AssignForm(ScreenForm):

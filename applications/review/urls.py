@@ -8,6 +8,7 @@ app_name = "review"
 application_patterns = [
     path("", views.application_detail, name="application"),
     path("take/", views.act, {"action": "take"}, name="take"),
+    path("declare/", views.act, {"action": "declare"}, name="declare"),
     path("assign/", views.act, {"action": "assign"}, name="assign"),
     path("claims/<int:pk>/tick/", views.check, {"kind": "claim"}, name="claim_tick"),
     path("certificates/<int:pk>/verify/", views.check, {"kind": "certificate"}, name="certificate_verify"),

@@ -126,7 +126,7 @@ def _screen_context(request, application: Application, bound: dict | None = None
         "screen": screen,
         "is_member": is_member_of_application(request.user, application),
         "assigned_to_me": application.assigned_reviewer_id == request.user.pk,
-        "take_form": bound.get("take") or TakeForm(),
+        "take_form": bound.get("take") or bound.get("declare") or TakeForm(),
         "assign_form": (bound.get("assign") or AssignForm(application=application)) if may["assign"] else None,
         "request_changes_form": bound.get("request_changes") or RequestChangesForm(initial=seen),
         "decision_form": bound.get("decision") or DecisionForm(initial=seen),
@@ -175,6 +175,11 @@ def _take(user, application, data) -> str:
     return _("You have taken %(ref)s into review.") % {"ref": application.reference}
 
 
+def _declare(user, application, data) -> str:
+    review.conflict_declare(application=application, user=user, no_conflict=data["no_conflict"])
+    return _("Your declaration of no conflict of interest is recorded.")
+
+
 def _assign(user, application, data) -> str:
     review.application_assign(application=application, user=user, reviewer=data["reviewer"])
     return _("Assigned to %(user)s.") % {"user": data["reviewer"]}
@@ -218,6 +223,7 @@ class Action:
 # The key is also the form's name in the screen's context ("take" -> take_form), as _screen_context binds it.
 ACTIONS = {
     "take": Action(TakeForm, "", _take),
+    "declare": Action(TakeForm, "", _declare),
     "assign": Action(AssignForm, gettext_lazy("Choose a reviewer."), _assign, role=_lead_reviewer),
     "request_changes": Action(
         RequestChangesForm, gettext_lazy("The page is out of date; reload it."), _request_changes

@@ -6,7 +6,7 @@ app_name = "review"
 
 # The review screen of one application (AH-2025-00042) and what a reviewer does there.
 application_patterns = [
-    path("", views.application_detail, name="application"),
+    path("", views.screen, name="application"),
     path("take/", views.act, {"action": "take"}, name="take"),
     path("declare/", views.act, {"action": "declare"}, name="declare"),
     path("assign/", views.act, {"action": "assign"}, name="assign"),

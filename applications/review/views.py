@@ -142,7 +142,8 @@ def _application(request, reference: str) -> Application:
 
 
 @staff_required
-def application_detail(request, reference: str):
+def screen(request, reference: str):
+    """The review screen of one application: what was claimed, the checks, and what the user may do now."""
     application = _application(request, reference)
     return render(request, "applications/review/application_detail.html", _screen_context(request, application))
 

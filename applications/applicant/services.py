@@ -214,6 +214,7 @@ def next_reference(year: int) -> str:
     return f"AH-{year}-{counter.last:05d}"
 
 
+@transaction.atomic  # the reference counter's row is locked until the draft is saved
 def new_draft(*, organisation: Organisation, user: User, today: datetime.date | None = None) -> Application:
     """A new draft with a reference number people can read out (AH-2025-00042). No check of who acts:
     application_create (members) and the reviewers' registering of a received application call it."""

@@ -26,6 +26,8 @@ def backfill(apps, schema_editor):
     HistoricalApplication = apps.get_model("applications", "HistoricalApplication")
     ConflictDeclaration = apps.get_model("applications", "ConflictDeclaration")
     HistoricalConflictDeclaration = apps.get_model("applications", "HistoricalConflictDeclaration")
+    # The moment declared, not the moment this migration runs (the models here are the migration's own copies).
+    ConflictDeclaration._meta.get_field("created_at").auto_now_add = False
     for application in Application.objects.filter(no_conflict_declared=True, assigned_reviewer__isnull=False):
         # The latest moment the flag went from unset to set: the declaration of the reviewer assigned now.
         declared_at, declared = application.updated_at, False
@@ -34,9 +36,11 @@ def backfill(apps, schema_editor):
                 declared_at = row.history_date
             declared = row.no_conflict_declared
         declaration = ConflictDeclaration.objects.create(
-            application_id=application.pk, author_id=application.assigned_reviewer_id, statement=STATEMENT_BEFORE
+            application_id=application.pk,
+            author_id=application.assigned_reviewer_id,
+            statement=STATEMENT_BEFORE,
+            created_at=declared_at,
         )
-        ConflictDeclaration.objects.filter(pk=declaration.pk).update(created_at=declared_at)  # not auto_now_add's
         HistoricalConflictDeclaration.objects.create(
             id=declaration.pk,
             application_id=application.pk,

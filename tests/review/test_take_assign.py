@@ -157,26 +157,32 @@ def test_the_review_screen_asks_a_lead_to_declare_and_then_offers_the_actions(cl
 
 
 @pytest.mark.django_db
-def test_declarations_made_before_are_carried_over_by_the_migration(in_review, rev):
+def test_declarations_made_before_are_carried_over_by_the_migration(submitted, rev):
     """Migration 0004 turns the flag set on applications before into declaration rows, dated from history."""
     import importlib
 
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
+    from django.utils import timezone
 
     from applications.models import Application, ConflictDeclaration
+    from applications.workflow import save_with_history
 
-    # The models as the migration sees them (no simple-history signals: it writes the history rows itself).
-    apps = MigrationExecutor(connection).loader.project_state(("applications", "0004_conflict_declarations")).apps
+    # An application taken before the migration: only the flag on the application said so.
+    submitted.assigned_reviewer, submitted.assigned_at = rev, timezone.now()
+    submitted.status, submitted.no_conflict_declared = Status.IN_REVIEW, True
+    save_with_history(submitted, user=rev, reason="Review started; reviewer declared no conflict of interest")
+    flagged_at = Application.history.filter(id=submitted.pk, no_conflict_declared=True).earliest("history_date")
+    assert not ConflictDeclaration.objects.exists()
 
     migration = importlib.import_module("applications.migrations.0004_conflict_declarations")
-    declared = ConflictDeclaration.objects.get(application=in_review, author=rev)
-    flagged_at = Application.history.filter(id=in_review.pk, no_conflict_declared=True).earliest("history_date")
-    ConflictDeclaration.objects.all().delete()  # as before the migration (SQLite: no trigger forbids it)
-    ConflictDeclaration.history.all().delete()
+    # The models as the migration sees them (no simple-history signals: it writes the history rows itself).
+    apps = MigrationExecutor(connection).loader.project_state(("applications", "0004_conflict_declarations")).apps
     migration.backfill(apps, None)
-    carried = ConflictDeclaration.objects.get(application=in_review)
+    carried = ConflictDeclaration.objects.get(application=submitted)
     assert carried.author == rev and carried.created_at == flagged_at.history_date
-    assert carried.statement == declared.statement
+    assert carried.statement.startswith("I declare that I have no conflict of interest with this organisation")
     row = ConflictDeclaration.history.get(id=carried.pk)
-    assert row.history_user == rev and row.history_date == flagged_at.history_date
+    assert row.history_user == rev and row.history_date == flagged_at.history_date and row.history_type == "+"
+    # The reviewer may act at once, as before the migration.
+    review.claim_tick(claim=submitted.claims.first(), user=rev, verdict="confirmed")

@@ -208,3 +208,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# Catalog: publishing a change to the catalog needs a second editor's approval ("four eyes"). A small park
+# with one editor may turn it off; the change's history still names who entered and who published it.
+CATALOG_FOUR_EYES = env_bool("CATALOG_FOUR_EYES", True)

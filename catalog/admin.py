@@ -569,12 +569,8 @@ class CatalogChangeAdmin(SimpleHistoryAdmin):
 
     def review_view(self, request, pk):
         change = self._visible(request, pk)
-        rows = list(
-            change.rows.select_related("target__provision__act", "target__introduced_by", "target__ended_by").order_by(
-                "appendix", "paragraph", "pk"
-            )
-        )
-        default_on = default_preview_date(change) if change.is_open else None
+        rows = changes.change_rows(change)
+        default_on = default_preview_date(change, rows) if change.is_open else None
         raw = request.GET.get("on", "").strip()[:40]
         on, error = default_on, ""
         if raw:
@@ -582,7 +578,7 @@ class CatalogChangeAdmin(SimpleHistoryAdmin):
                 on = parse_date(raw)
             except ValueError as exc:
                 error = str(exc)
-        preview = preview_change(change, on=on) if change.is_open else None
+        preview = preview_change(change, on=on, rows=rows) if change.is_open else None
         user = request.user
         context = {
             **self.admin_site.each_context(request),

@@ -121,7 +121,7 @@ class FactsForm(forms.ModelForm):
         code = " ".join((self.cleaned_data.get("code") or "").split())
         if not CODE_PATTERN.match(code):
             raise ValidationError(_("Use the code as printed, e.g. 45/NK: letters, digits, “/”, “-” and “.” only."))
-        problem = changes.code_problem(code, change=self.instance)
+        problem = changes.code_problem(code, change=self.instance, against_drafts=True)
         if problem:
             raise ValidationError(problem)
         return code

@@ -24,9 +24,7 @@ def ensure_catalog_editors_group(sender, **kwargs):
     permissions = Permission.objects.filter(content_type__app_label="catalog", codename__in=codenames)
     group.permissions.add(*permissions)
     direct_edits = [f"{action}_{model}" for model in law for action in ("add", "change", "delete")]
-    group.permissions.remove(
-        *Permission.objects.filter(content_type__app_label="catalog", codename__in=direct_edits)
-    )
+    group.permissions.remove(*Permission.objects.filter(content_type__app_label="catalog", codename__in=direct_edits))
 
 
 class CatalogConfig(AppConfig):

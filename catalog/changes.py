@@ -124,8 +124,9 @@ def date_problem(value: datetime.date | None) -> str | None:
     return None
 
 
-def code_problem(code: str, *, change: CatalogChange | None = None) -> str | None:
-    """An act's code must be new: not in the catalog, nor entered by another open change."""
+def code_problem(code: str, *, change: CatalogChange | None = None, against_drafts: bool = False) -> str | None:
+    """An act's code must be new: not in the catalog, nor (while typing, `against_drafts`) entered by another open
+    change. Only the catalog decides at publication: of two drafts with one code, the first published wins."""
     code = (code or "").strip()
     if not code:
         return _("Enter the act's code as printed on it, e.g. 45/NK.")
@@ -134,6 +135,8 @@ def code_problem(code: str, *, change: CatalogChange | None = None) -> str | Non
         return _("An act with the code %(code)s is already in the catalog. Check the code as printed on the act.") % {
             "code": existing.code
         }
+    if not against_drafts:
+        return None
     others = CatalogChange.objects.open().filter(code__iexact=code).exclude(kind__in=[Kind.ACT_FACTS, Kind.WORDING])
     if change is not None and change.pk:
         others = others.exclude(pk=change.pk)
@@ -390,7 +393,8 @@ def wording_target_problem(target: ProvisionVersion | None) -> str | None:
     return None
 
 
-def _rows(change: CatalogChange) -> list[ChangeRow]:
+def change_rows(change: CatalogChange) -> list[ChangeRow]:
+    """The rows of a change with the wordings they target, in the order the pages show them. One query."""
     return list(
         change.rows.select_related(
             "target__provision__act", "target__introduced_by", "target__ended_by", "target__provision"
@@ -398,14 +402,14 @@ def _rows(change: CatalogChange) -> list[ChangeRow]:
     )
 
 
-def change_problems(change: CatalogChange) -> list[str]:
+def change_problems(change: CatalogChange, rows: list[ChangeRow] | None = None) -> list[str]:
     """What stands in the way of publishing `change` against the catalog as it is now ([] when nothing).
 
     The forms refused bad input when the draft was saved; this repeats the checks that depend on the
     published catalog, which may have moved since (another change published in between).
     """
     problems: list[str] = []
-    rows = _rows(change)
+    rows = change_rows(change) if rows is None else rows
 
     def add(problem, label=None):
         if problem:
@@ -496,13 +500,15 @@ def _version(provision: Provision, row: ChangeRow, introduced_by: LegalAct) -> P
     return version
 
 
-def apply_change(change: CatalogChange, *, user=None, reason: str = "") -> LegalAct | None:
+def apply_change(
+    change: CatalogChange, *, user=None, reason: str = "", rows: list[ChangeRow] | None = None
+) -> LegalAct | None:
     """Write `change` into the law's tables and return the act it created or corrected.
 
     Runs inside the caller's transaction: `change_publish` commits it, the preview rolls it back. A fixed
     number of queries however many rows (bulk writes, each with its history rows).
     """
-    rows = _rows(change)
+    rows = change_rows(change) if rows is None else rows
     history = {"default_user": user, "default_change_reason": reason}
     if change.kind == Kind.LIST:
         act = _new_act(change, LegalAct.Kind.LIST, user=user, reason=reason)

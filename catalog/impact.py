@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from applications.models import ActivityClaim, Application, Status
 
-from .changes import apply_change, change_problems
+from .changes import apply_change, change_problems, change_rows
 from .models import CatalogChange, ProvisionVersion, format_date
 from .selectors import CatalogOnDate, Difference, catalog_differences, catalog_on
 
@@ -211,22 +211,29 @@ class Preview:
         return self._counts(self.against_same_day)
 
 
-def default_preview_date(change: CatalogChange) -> datetime.date:
+def default_preview_date(change: CatalogChange, rows: list) -> datetime.date:
     """The day the change shows its effect: the day its act takes effect, or the list is abrogated."""
     if change.kind == CatalogChange.Kind.ABROGATION and change.abrogated_from:
         return change.abrogated_from
     if change.kind == CatalogChange.Kind.WORDING:
-        target = next((r.target for r in change.rows.all() if r.target_id), None)
+        target = next((r.target for r in rows if r.target_id), None)
         if target is not None:
             return target.in_force_from
     return change.effective_from or timezone.localdate()
 
 
-def preview_change(change: CatalogChange, *, on: datetime.date, today: datetime.date | None = None) -> Preview:
+def preview_change(
+    change: CatalogChange,
+    *,
+    on: datetime.date,
+    today: datetime.date | None = None,
+    rows: list | None = None,
+) -> Preview:
     """Today's catalog, the catalog on `on` without and with the change, their differences, and what the change
     touches. A fixed number of queries, whatever the number of rows or of applications touched."""
     today = today or timezone.localdate()
-    problems = change_problems(change)
+    rows = change_rows(change) if rows is None else rows
+    problems = change_problems(change, rows)
     if problems:
         return Preview(on=on, today=today, problems=problems)
     current = catalog_on(today)
@@ -234,7 +241,7 @@ def preview_change(change: CatalogChange, *, on: datetime.date, today: datetime.
     before = wording_states()
     try:
         with transaction.atomic():
-            apply_change(change, reason="Preview (rolled back)")
+            apply_change(change, reason="Preview (rolled back)", rows=rows)
             raise _RollBack(catalog_on(on), wording_states())
     except _RollBack as result:
         with_change, after = result.args

@@ -49,7 +49,9 @@ def test_the_shape_and_values_on_31_12_2025(client):
     assert data["own_production_criteria_state"] == "listed"
     assert data["own_production_criteria_notice"] is None
     assert data["checked_against_official_publication"] is None
-    assert data["checked_sentence"] == "No check of this catalog against the official publication has been recorded yet."
+    assert (
+        data["checked_sentence"] == "No check of this catalog against the official publication has been recorded yet."
+    )
     assert data["on"] == "2025-12-31"
     assert data["in_force"] is True
     assert data["notice"].startswith("Order 37/RD took effect not earlier than 27.04.2019 (unconfirmed)")

@@ -209,11 +209,18 @@ class PublicationCheckAdmin(SimpleHistoryAdmin):
 # --- changes to the catalog: the editor's one-page entry ----------------------------------------------------
 
 
-class RowInline(admin.StackedInline):
+class RowsCapped:
+    """At most MAX_ROWS rows a change: more is refused with a message (InlineModelAdmin has no validate_max)."""
+
+    max_num = admin_forms.MAX_ROWS
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, validate_max=True, **kwargs)
+
+
+class RowInline(RowsCapped, admin.StackedInline):
     model = ChangeRow
     extra = 1
-    max_num = admin_forms.MAX_ROWS
-    validate_max = True
     classes = ["change-rows"]
 
     def get_queryset(self, request):
@@ -236,11 +243,9 @@ class RowInline(admin.StackedInline):
         )
 
 
-class ListRowInline(admin.TabularInline):
+class ListRowInline(RowsCapped, admin.TabularInline):
     model = ChangeRow
     extra = 1
-    max_num = admin_forms.MAX_ROWS
-    validate_max = True
     appendix = 1
 
     def get_queryset(self, request):

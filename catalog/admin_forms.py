@@ -128,8 +128,8 @@ class FactsForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        for name, value in data.items():
-            if isinstance(self.fields[name], forms.DateField):
+        for name, value in list(data.items()):
+            if isinstance(self.fields.get(name), forms.DateField):
                 problem = changes.date_problem(value)
                 if problem:
                     self.add_error(name, problem)
@@ -591,10 +591,6 @@ class RowFormSet(BaseInlineFormSet):
         "too_many_forms": gettext_lazy("A change holds at most %(num)d rows here: enter the rest in a second change."),
         "too_few_forms": gettext_lazy("Enter at least %(num)d row."),
     }
-    targets: dict = {}
-
-    def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "targets": self.targets}
 
     def kept(self):
         """The rows that will be saved: filled in and not marked for removal."""

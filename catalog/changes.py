@@ -520,7 +520,8 @@ def apply_change(
         return act
     if change.kind == Kind.AMENDMENT:
         act = _new_act(change, LegalAct.Kind.AMENDMENT, user=user, reason=reason)
-        ended = [r.target for r in rows if r.action in (Action.REWRITE, Action.REPEAL)]
+        # Copies: the rows' targets stay as they are in memory, for the page that shows the preview beside them.
+        ended = [copy.copy(r.target) for r in rows if r.action in (Action.REWRITE, Action.REPEAL)]
         for version in ended:
             version.ended_by = act
         if ended:
@@ -571,7 +572,7 @@ def apply_change(
     if change.kind == Kind.WORDING:
         versions = []
         for r in rows:
-            version = r.target
+            version = copy.copy(r.target)
             version.text, version.text_recorded = r.text.strip(), True
             if r.footnote.strip():
                 version.footnote = r.footnote.strip()

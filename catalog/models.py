@@ -541,7 +541,7 @@ class CatalogChange(models.Model):
             return _("Correction of the facts of %(code)s") % {
                 "code": self.target_act.code if self.target_act_id else "…"
             }
-        return _("Text of wordings not recorded")
+        return str(_("Text of wordings not recorded"))
 
     @property
     def enters_an_act(self) -> bool:

@@ -600,7 +600,7 @@ def _locked(change: CatalogChange) -> CatalogChange:
 def _save(change: CatalogChange, user, reason: str, fields: list[str]) -> CatalogChange:
     change._history_user = user
     change._change_reason = reason
-    change.save(update_fields=[*fields, "updated_at"])
+    change.save(update_fields=fields)  # a step, not an edit: "last edited" stays the last edit
     return change
 
 

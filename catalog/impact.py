@@ -210,6 +210,15 @@ class Preview:
     def counts_against_same_day(self) -> dict[str, int]:
         return self._counts(self.against_same_day)
 
+    @property
+    def same_day_as_today(self) -> bool:
+        """Without the change, the catalog on the date is today's: the two comparisons say the same."""
+
+        def key(catalog):
+            return [v.pk for v in catalog.activities + catalog.own_production_criteria] if catalog else None
+
+        return key(self.current) == key(self.without_change)
+
 
 def default_preview_date(change: CatalogChange, rows: list) -> datetime.date:
     """The day the change shows its effect: the day its act takes effect, or the list is abrogated."""

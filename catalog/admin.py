@@ -477,6 +477,14 @@ class CatalogChangeAdmin(SimpleHistoryAdmin):
             return self.choose_kind_view(request)
         return super().add_view(request, form_url, extra_context)
 
+    def get_object(self, request, object_id, from_field=None):
+        # Read once per request: change_view looks at it before Django's own view does.
+        cache = request.__dict__.setdefault("_catalog_change_objects", {})
+        key = (object_id, from_field)
+        if key not in cache:
+            cache[key] = super().get_object(request, object_id, from_field)
+        return cache[key]
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
         readable_only = obj is not None and self.has_view_permission(request, obj)

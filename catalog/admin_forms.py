@@ -35,7 +35,7 @@ def _text_area(rows: int = 4):
 
 def certificate_kinds_field() -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
-        label=gettext_lazy("certificate kinds accepted"),
+        label=gettext_lazy("Certificate kinds accepted"),
         choices=ProvisionVersion.CertificateKind.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,

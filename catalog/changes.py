@@ -711,6 +711,9 @@ def change_publish(*, change: CatalogChange, user, revision: int) -> Publication
     return Publication(change=change, act=act, impact=impact)
 
 
+OVERLAP_CONSTRAINT = "catalog_version_periods_never_overlap"  # migration 0003
+
+
 def _check_constraints_now() -> None:
     """On PostgreSQL, check the deferred constraints (overlapping periods) before the commit, so that a
     violation surfaces as an IntegrityError inside the publishing transaction rather than at commit."""
@@ -718,4 +721,4 @@ def _check_constraints_now() -> None:
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"SET CONSTRAINTS {OVERLAP_CONSTRAINT} IMMEDIATE")

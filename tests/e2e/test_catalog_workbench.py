@@ -187,3 +187,56 @@ def test_a_successor_list_entered_by_one_editor_and_published_by_another(on_2_fe
     # publishing = 5; 2 form submits (log in, approve and publish).
     assert (author_loads, author_submits) == (6, 3)
     assert (approver_loads, approver_submits) == (5, 2)
+
+
+def test_an_amendment_shows_the_wording_in_force_beside_the_new_one_while_typing(
+    on_2_february_2026, new_page, live_server
+):
+    """The form of an amendment, as the editor uses it: choosing a paragraph shows its wording in force beside the
+    new one and fills the new one with it to edit; "adds a paragraph" asks for an appendix and a number instead."""
+    from catalog.changes import change_publish, change_submit
+    from tests.catalog.workbench import successor_list
+
+    author = catalog_editor("aigerim@example.com", "Aigerim", "Seitkali")
+    approver = catalog_editor("daniyar@example.com", "Daniyar", "Omarov")
+    change = successor_list(author)
+    change_submit(change=change, user=author)
+    change.refresh_from_db()
+    change_publish(change=change, user=approver, revision=change.revision)
+
+    page = new_page()
+    log_in(page, live_server, "aigerim@example.com")
+    page.goto(f"{live_server.url}/admin/catalog/catalogchange/add/?kind=amendment")
+    page.get_by_label("Amends the list").select_option(label="45/TEST (in force from 01.03.2026)")
+    page.get_by_label("Code, as printed").fill("46/TEST")
+    page.get_by_label("Title").fill("A hypothetical amendment (test data)")
+    page.get_by_label("Signed on").fill("10.05.2026")
+    page.get_by_label("Effective from").fill("01.06.2026")
+    page.get_by_label("The effective date is confirmed from the official publication").check()
+
+    row = page.locator(".inline-related").first
+    current = row.locator(".js-current-text")
+    expect(current).to_have_text("Choose a paragraph to see its wording in force.")
+    row.get_by_label("Paragraph in force").select_option(
+        label="Appendix 1, paragraph 2: Test activity two: data processing services (test data)."
+    )
+    expect(current).to_have_text("Test activity two: data processing services (test data).")
+    new_wording = row.get_by_label("New wording (verbatim)")
+    expect(new_wording).to_have_value("Test activity two: data processing services (test data).")
+    new_wording.fill("Test activity two: data processing and storage services (test data).")
+    expect(row.get_by_label("Appendix")).to_be_hidden()
+    screenshot(page, "workbench-08-an-amendment-beside-the-wording-in-force")
+
+    page.get_by_role("button", name=re.compile(r"Add another paragraph it changes", re.I)).click()
+    added = page.locator(".inline-related.last-related.dynamic-rows").last
+    added.get_by_label("What it does").select_option("add")
+    expect(added.get_by_label("Paragraph in force")).to_be_hidden()
+    added.get_by_label("Appendix").select_option("1")
+    added.locator("input[name$='-paragraph']").fill("4")
+    added.get_by_label("New wording (verbatim)").fill("Test activity four (test data).")
+    page.get_by_role("button", name="Save the draft and read the difference").click()
+
+    expect(page.get_by_text("Saved as a draft: nothing is published yet.")).to_be_visible()
+    expect(page.locator(".change-preview")).to_contain_text("1 added · 1 changed · 0 removed")
+    expect(page.locator(".diff-text").first).to_contain_text("and storage")
+    screenshot(page, "workbench-09-the-amendment-and-its-difference")

@@ -162,6 +162,13 @@ class PublicationCheckForm(admin_forms.forms.ModelForm):
     class Meta:
         model = PublicationCheck
         fields = ["checked_on", "shown_name", "source"]
+        error_messages = {
+            "checked_on": {
+                "required": _("Enter the day you compared the catalog with the official publication."),
+                "invalid": _("Enter the date as DD.MM.YYYY, e.g. 31.12.2025."),
+            },
+            "shown_name": {"required": _("Enter your name as the catalog pages should show it.")},
+        }
 
     def clean_checked_on(self):
         day = self.cleaned_data["checked_on"]

@@ -438,7 +438,10 @@ class AmendmentRowForm(RowForm):
     action = forms.ChoiceField(
         label=gettext_lazy("What it does"),
         choices=[(a.value, a.label) for a in (Action.REWRITE, Action.ADD, Action.REPEAL)],
-        error_messages={"invalid_choice": gettext_lazy("Choose: rewrites, adds or repeals a paragraph.")},
+        error_messages={
+            "required": gettext_lazy("Choose what this row does: rewrites, adds or repeals a paragraph."),
+            "invalid_choice": gettext_lazy("Choose: rewrites, adds or repeals a paragraph."),
+        },
     )
     target = TargetField(label=gettext_lazy("Paragraph in force"))
     appendix = forms.TypedChoiceField(

@@ -524,8 +524,11 @@ def apply_change(
         ended = [copy.copy(r.target) for r in rows if r.action in (Action.REWRITE, Action.REPEAL)]
         for version in ended:
             version.ended_by = act
+            # Ended before the new wordings start, so that no two periods overlap even for a moment.
+            version.in_force_from, version.in_force_until = version.period_from_acts()
         if ended:
-            bulk_update_with_history(ended, ProvisionVersion, ["ended_by"], **history)
+            fields = ["ended_by", "in_force_from", "in_force_until"]
+            bulk_update_with_history(ended, ProvisionVersion, fields, **history)
         added = [r for r in rows if r.action == Action.ADD]
         existing = {}
         if added:
@@ -567,7 +570,7 @@ def apply_change(
         act._history_user = user
         act._change_reason = reason
         act._period_change_reason = reason
-        act.save()
+        act.save(update_fields=list(ACT_FACTS))  # only the facts corrected: an abrogation meanwhile stays
         return act
     if change.kind == Kind.WORDING:
         versions = []
@@ -679,6 +682,7 @@ def change_publish(*, change: CatalogChange, user, revision: int) -> Publication
 
     try:
         with transaction.atomic():
+            _one_publication_at_a_time()
             change = _locked(change)
             _require(user, change, "publish")
             if change.revision != revision:
@@ -712,6 +716,20 @@ def change_publish(*, change: CatalogChange, user, revision: int) -> Publication
 
 
 OVERLAP_CONSTRAINT = "catalog_version_periods_never_overlap"  # migration 0003
+PUBLICATION_LOCK = 4_210_010  # any constant: the key of the advisory lock that orders publications
+
+
+def _one_publication_at_a_time() -> None:
+    """Publications run one after another, so that each checks the catalog as the one before left it (two
+    amendments rewriting one paragraph, two lists for the same days). PostgreSQL: a transaction-level advisory
+    lock. SQLite: a first write takes the database's write lock until the commit."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PUBLICATION_LOCK])
+    else:
+        CatalogChange.objects.filter(pk=None).update(revision=0)
 
 
 def _check_constraints_now() -> None:
@@ -722,3 +740,5 @@ def _check_constraints_now() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"SET CONSTRAINTS {OVERLAP_CONSTRAINT} IMMEDIATE")
+            # Deferred again for whatever else the surrounding transaction does (a test's, or a caller's).
+            cursor.execute(f"SET CONSTRAINTS {OVERLAP_CONSTRAINT} DEFERRED")

@@ -366,6 +366,8 @@ def test_the_rows_of_an_amendment_are_checked_against_the_list_in_force(client, 
         {"action": "rewrite", "target": "999999", "text": "Forged (test data)."},
         {"action": "add", "appendix": "1", "paragraph": "", "text": "No number (test data).",
          "accepted_certificate_kinds": ["st_kz"]},
+        {"action": "", "text": "Undecided (test data)."},
+        {"action": "abolish", "appendix": "7", "paragraph": "2", "text": "Forged (test data)."},
     ]  # fmt: skip
     response = client.post(f"{ADD_URL}?kind=amendment", amendment_post({**AMENDMENT, "amends": successor}, rows))
     errors = form_errors(response)
@@ -388,6 +390,9 @@ def test_the_rows_of_an_amendment_are_checked_against_the_list_in_force(client, 
     assert errors["rows-5-accepted_certificate_kinds"] == [
         "Certificate kinds belong to criteria of own production (Appendix 2): untick them here."
     ]
+    assert errors["rows-6-action"] == ["Choose what this row does: rewrites, adds or repeals a paragraph."]
+    assert errors["rows-7-action"] == ["Choose: rewrites, adds or repeals a paragraph."]
+    assert errors["rows-7-appendix"] == ["Choose Appendix 1 or Appendix 2."]
     assert not CatalogChange.objects.filter(kind=Kind.AMENDMENT).exists()
 
     response = client.post(

@@ -82,9 +82,7 @@ def test_a_check_cannot_be_dated_ahead_named_by_e_mail_or_changed(client, aigeri
     assert errors["checked_on"] == ["Check the year: the catalog holds acts from 1991 to 2100."]
     assert errors["shown_name"] == ["Enter your name as the catalog pages should show it."]
     response = client.post("/admin/catalog/publicationcheck/add/", {"checked_on": "30.02.2026", "shown_name": "A"})
-    assert response.context["adminform"].form.errors["checked_on"] == [
-        "Enter the date as DD.MM.YYYY, e.g. 31.12.2025."
-    ]
+    assert response.context["adminform"].form.errors["checked_on"] == ["Enter the date as DD.MM.YYYY, e.g. 31.12.2025."]
     assert not PublicationCheck.objects.exists()
     check = PublicationCheck.objects.create(
         checked_on=datetime.date(2026, 1, 20), checked_by=aigerim, shown_name="A. Seitkali"

@@ -227,3 +227,7 @@ LOGGING = {
         "level": env_choice("DJANGO_LOG_LEVEL", "WARNING", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")),
     },
 }
+
+# Catalog: publishing a change to the catalog needs a second editor's approval ("four eyes"). A small park
+# with one editor may turn it off; the change's history still names who entered and who published it.
+CATALOG_FOUR_EYES = env_bool("CATALOG_FOUR_EYES", True)

@@ -56,8 +56,9 @@ def paragraphs(n: int) -> list[int]:
 
 
 # 2 per date (the catalog on each date): the list acts with their abrogating act, then the wordings in force
-# with provision, acts and ending act joined. Anonymous: no session, no user, no roles query.
-COMPARE_QUERIES = 4
+# with provision, acts and ending act joined; then the latest check against the official publication.
+# Anonymous: no session, no user, no roles query.
+COMPARE_QUERIES = 5
 
 
 @pytest.mark.parametrize("n", [0, 20])
@@ -73,8 +74,9 @@ def test_compare(client, django_assert_num_queries, n):
     assert len(response.context["comparison"].changed) >= n
 
 
-# 1 the provision with its act, 2 its wordings with the acts that introduced and ended each.
-PROVISION_QUERIES = 2
+# 1 the provision with its act, 2 its wordings with the acts that introduced and ended each, 3 the latest check
+# against the official publication.
+PROVISION_QUERIES = 3
 
 
 @pytest.mark.parametrize("n", [1, 25])

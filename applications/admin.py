@@ -8,39 +8,38 @@ admin: they are private and served only through the application's scan view.
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import (
-    ActivityClaim,
-    ApplicantMessage,
-    Application,
-    Certificate,
-    Decision,
-    InternalNote,
-    Invitation,
-    Membership,
-    Notification,
-    Organisation,
-    PeriodicRun,
-    StaffEvent,
-    StaffPreference,
-)
+from . import models
+
+
+class ReadOnlyAdmin:
+    """A record shown in admin and never written there: nothing added, changed or deleted."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class MembershipInline(admin.TabularInline):
-    model = Membership
+    model = models.Membership
     fk_name = "organisation"
     extra = 0
     autocomplete_fields = ["user"]
     readonly_fields = ["invited_by", "joined_at"]
 
 
-@admin.register(Organisation)
+@admin.register(models.Organisation)
 class OrganisationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "bin", "director", "contact_email", "created_at"]
     search_fields = ["name", "bin", "contact_email"]
     inlines = [MembershipInline]
 
 
-@admin.register(Invitation)
+@admin.register(models.Invitation)
 class InvitationAdmin(SimpleHistoryAdmin):
     list_display = ["email", "organisation", "invited_by", "created_at", "accepted_at"]
     list_filter = [("accepted_at", admin.EmptyFieldListFilter)]
@@ -49,7 +48,7 @@ class InvitationAdmin(SimpleHistoryAdmin):
 
 
 class ClaimInline(admin.TabularInline):
-    model = ActivityClaim
+    model = models.ActivityClaim
     extra = 0
     can_delete = False
     fields = ["provision", "provision_version", "explanation", "verdict", "verdict_note", "verdict_by", "verdict_at"]
@@ -57,14 +56,14 @@ class ClaimInline(admin.TabularInline):
 
 
 class CertificateInline(admin.TabularInline):
-    model = Certificate
+    model = models.Certificate
     extra = 0
     can_delete = False
     fields = ["kind", "number", "issued_on", "valid_until", "issuer", "scan_name", "scan_size", "verification"]
     readonly_fields = fields
 
 
-@admin.register(Application)
+@admin.register(models.Application)
 class ApplicationAdmin(SimpleHistoryAdmin):
     list_display = ["reference", "organisation", "status", "created_at", "submitted_at", "reference_date"]
     list_filter = ["status", "act"]
@@ -78,7 +77,7 @@ class ApplicationAdmin(SimpleHistoryAdmin):
         "created_by",
         "created_at",
         "updated_at",
-        *Application.ELIGIBILITY_FIELDS,
+        *models.Application.ELIGIBILITY_FIELDS,
         "sells_own_goods",
         "declaration_confirmed",
         "reference_date",
@@ -100,8 +99,8 @@ class ApplicationAdmin(SimpleHistoryAdmin):
         return False  # the record of an application is kept; withdraw it instead
 
 
-@admin.register(Decision)
-class DecisionAdmin(SimpleHistoryAdmin):
+@admin.register(models.Decision)
+class DecisionAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     """Read-only: a decision is never edited or deleted, in admin either."""
 
     list_display = ["application", "outcome", "decided_by", "decided_at", "reference_date", "act"]
@@ -109,24 +108,15 @@ class DecisionAdmin(SimpleHistoryAdmin):
     list_select_related = ["application", "decided_by", "act"]
     search_fields = ["application__reference", "application__organisation__name"]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(InternalNote)
+@admin.register(models.InternalNote)
 class InternalNoteAdmin(SimpleHistoryAdmin):
     list_display = ["application", "author", "created_at"]
     search_fields = ["application__reference", "body"]
     readonly_fields = ["application", "author", "created_at"]
 
 
-@admin.register(ApplicantMessage)
+@admin.register(models.ApplicantMessage)
 class ApplicantMessageAdmin(SimpleHistoryAdmin):
     list_display = ["application", "kind", "author", "created_at"]
     list_filter = ["kind"]
@@ -134,8 +124,17 @@ class ApplicantMessageAdmin(SimpleHistoryAdmin):
     readonly_fields = ["application", "kind", "author", "created_at", "snapshot"]
 
 
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+@admin.register(models.ConflictDeclaration)
+class ConflictDeclarationAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Read-only: a declaration is never edited or deleted."""
+
+    list_display = ["application", "author", "created_at"]
+    list_select_related = ["application", "author"]
+    search_fields = ["application__reference", "author__email"]
+
+
+@admin.register(models.Notification)
+class NotificationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """The e-mails written to applicant organisations and whether they went out: a delivery record, read-only.
     Pending ones are sent by the tasks, or by `manage.py send_pending_notifications`."""
 
@@ -158,31 +157,9 @@ class NotificationAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """A record of what happened, for operators: nothing to add, change or delete by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(StaffEvent)
-class StaffEventAdmin(ReadOnlyAdmin):
+@admin.register(models.StaffEvent)
+class StaffEventAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """What staff were (or are still to be) told, and in which e-mail."""
 
     list_display = ["user", "kind", "application", "created_at", "notification"]
@@ -191,14 +168,14 @@ class StaffEventAdmin(ReadOnlyAdmin):
     search_fields = ["application__reference", "user__email"]
 
 
-@admin.register(PeriodicRun)
-class PeriodicRunAdmin(ReadOnlyAdmin):
+@admin.register(models.PeriodicRun)
+class PeriodicRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """When each task celery beat schedules last ran (what /healthz reads)."""
 
     list_display = ["task", "last_run_at", "runs"]
 
 
-@admin.register(StaffPreference)
+@admin.register(models.StaffPreference)
 class StaffPreferenceAdmin(admin.ModelAdmin):
     list_display = ["user", "digest_only"]
     list_select_related = ["user"]

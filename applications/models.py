@@ -10,10 +10,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from catalog.models import LegalAct, Provision, ProvisionVersion
+from catalog.models import LegalAct, Provision, ProvisionVersion, format_date
 
 from .validators import validate_bin
 
@@ -76,6 +77,14 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.organisation}"
+
+    def clean(self):
+        # Also in Django admin's inline: staff never become members (permissions.can_join_organisations).
+        from .permissions import can_join_organisations
+
+        permission = can_join_organisations(self.user)
+        if not permission:
+            raise ValidationError({"user": permission.reason})
 
 
 class Invitation(models.Model):
@@ -197,6 +206,8 @@ class Application(models.Model):
         related_name="assigned_applications",
     )
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    # Whether the assigned reviewer has declared no conflict of interest: shown beside their name. Who may act
+    # follows the declarations themselves (ConflictDeclaration, permissions.py); the services keep this in step.
     no_conflict_declared = models.BooleanField(_("reviewer declared no conflict of interest"), default=False)
 
     history = HistoricalRecords()
@@ -229,6 +240,16 @@ class Application(models.Model):
         return all(getattr(self, name) is not None for name in self.ELIGIBILITY_FIELDS)
 
 
+def check_fields():
+    """The fields of a reviewer's check that go with its outcome (review/services.Check): an internal note,
+    who checked and when; empty until then."""
+    return (
+        models.TextField(_("internal note"), blank=True),
+        models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"),
+        models.DateTimeField(null=True, blank=True),
+    )
+
+
 class Verdict(models.TextChoices):
     PENDING = "pending", _("Not yet ticked")
     CONFIRMED = "confirmed", _("Confirmed")
@@ -254,11 +275,7 @@ class ActivityClaim(models.Model):
         help_text=_("What the company does, its main products or services."),
     )
     verdict = models.CharField(_("verdict"), max_length=16, choices=Verdict.choices, default=Verdict.PENDING)
-    verdict_note = models.TextField(_("internal note"), blank=True)
-    verdict_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    verdict_at = models.DateTimeField(null=True, blank=True)
+    verdict_note, verdict_by, verdict_at = check_fields()
     history = HistoricalRecords()
 
     class Meta:
@@ -305,11 +322,7 @@ class Certificate(models.Model):
     verification = models.CharField(
         _("verification"), max_length=16, choices=Verification.choices, default=Verification.PENDING
     )
-    verification_note = models.TextField(_("internal note"), blank=True)
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    verified_at = models.DateTimeField(null=True, blank=True)
+    verification_note, verified_by, verified_at = check_fields()
     history = HistoricalRecords()
 
     class Meta:
@@ -382,25 +395,33 @@ class Decision(models.Model):
         raise ValidationError(_("A decision is never deleted."))
 
 
-class InternalNote(models.Model):
+class Written(models.Model):
+    """Words a person wrote about an application, kept as written, with their history."""
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+
+class InternalNote(Written):
     """Staff-only words about an application. Never shown to the applicant."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="internal_notes")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("note"))
-    created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(Written.Meta):
         verbose_name = _("internal note")
         verbose_name_plural = _("internal notes")
 
     def __str__(self):
-        return f"{self.application} · {self.created_at:%d.%m.%Y}"
+        return f"{self.application} · {format_date(timezone.localdate(self.created_at))}"
 
 
-class ApplicantMessage(models.Model):
+class ApplicantMessage(Written):
     """Words addressed to the applicant: requests for changes, decision reasons, explicitly shared notes."""
 
     class Kind(models.TextChoices):
@@ -410,21 +431,38 @@ class ApplicantMessage(models.Model):
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="messages")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("message"))
-    created_at = models.DateTimeField(auto_now_add=True)
     # For a request for changes: the applicant's answers at that moment, so that a resubmission's
     # changed answers can be highlighted. {"claims": {provision_id: explanation}, "certificates": [...], ...}
     snapshot = models.JSONField(default=dict, blank=True)
-    history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(Written.Meta):
         verbose_name = _("message to the applicant")
         verbose_name_plural = _("messages to the applicant")
 
     def __str__(self):
         return f"{self.application} · {self.get_kind_display()}"
+
+
+class ConflictDeclaration(Written):
+    """A staff member's declaration that they have no conflict of interest with the applicant organisation,
+    made before they act on its application (review/services.conflict_declare). One per person and
+    application; the words they confirmed are kept with it. Never edited or deleted."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="conflict_declarations"
+    )
+    statement = models.TextField(_("statement declared"))
+
+    class Meta(Written.Meta):
+        verbose_name = _("declaration of no conflict of interest")
+        verbose_name_plural = _("declarations of no conflict of interest")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "author"], name="conflict_declaration_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.application} · {self.author}"
 
 
 class NotificationQuerySet(models.QuerySet):

@@ -130,12 +130,14 @@ def _enqueue(notification_id: int) -> None:
         logger.warning("Notification %s not queued; the sweep will send it.", notification_id, exc_info=True)
 
 
-def notification_send(notification_id: int) -> bool | None:
-    """Send one notification unless it was already sent. True: sent now; False: already sent (or gone,
-    or given up on); None: this attempt failed, and the error is recorded on the row."""
+def notification_send(notification_id: int, *, given_up_too: bool = False) -> bool | None:
+    """Send one notification unless it was already sent. True: sent now; False: already sent (or gone, or
+    given up on, unless `given_up_too`); None: this attempt failed, and the error is recorded on the row."""
     with transaction.atomic():
         notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
-        if notification is None or notification.sent_at is not None or notification.attempts >= MAX_ATTEMPTS:
+        if notification is None or notification.sent_at is not None:
+            return False
+        if notification.attempts >= MAX_ATTEMPTS and not given_up_too:
             return False
         try:
             send_mail(notification.subject, notification.body, None, notification.recipients)
@@ -150,12 +152,16 @@ def notification_send(notification_id: int) -> bool | None:
         return True
 
 
-def notifications_send_pending(*, limit: int = 200) -> dict[str, int]:
-    """Send what is still pending (oldest first), e.g. rows whose task was never queued. Returns counts."""
+def notifications_send_pending(*, limit: int = 200, given_up_too: bool = False) -> dict[str, int]:
+    """Send what is still pending (oldest first), e.g. rows whose task was never queued. Those that failed
+    MAX_ATTEMPTS times are left for an operator, who retries them with `given_up_too` once the cause is
+    fixed. Returns counts."""
     counts = {"sent": 0, "failed": 0}
-    ids = list(Notification.objects.pending().filter(attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True)[:limit])
-    for notification_id in ids:
-        result = notification_send(notification_id)
+    pending = Notification.objects.pending()
+    if not given_up_too:
+        pending = pending.filter(attempts__lt=MAX_ATTEMPTS)
+    for notification_id in list(pending.values_list("pk", flat=True)[:limit]):
+        result = notification_send(notification_id, given_up_too=given_up_too)
         if result:
             counts["sent"] += 1
         elif result is None:

@@ -21,7 +21,7 @@ from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from .models import Application, Certificate, Export, Membership, Organisation, Status
+from .models import Application, Certificate, ConflictDeclaration, Export, Membership, Organisation, Status
 from .roles import REVIEWERS, roles_for
 from .workflow import ASSIGNABLE, EDITABLE, DomainError, transition_refusal
 
@@ -63,24 +63,25 @@ def first_refusal(*checks) -> Permission:
 
 
 def _facts(user, application: Application) -> dict:
-    """Whether `user` is a member of the application's organisation, in one query, remembered on this
-    application instance (services work on a freshly locked instance, so they always ask the database)."""
+    """Whether `user` is a member of the application's organisation and whether they have declared no
+    conflict of interest with it, in one query, remembered on this application instance (services work on
+    a freshly locked instance, so they always ask the database)."""
     cache = application.__dict__.setdefault("_permission_facts", {})
-    if user.pk not in cache:
+    if "declared" not in cache.get(user.pk, {}):
+        members = Membership.objects.filter(organisation_id=OuterRef("organisation_id"), user_id=user.pk)
+        declarations = ConflictDeclaration.objects.filter(application_id=OuterRef("pk"), author_id=user.pk)
         row = (
             Application.objects.filter(pk=application.pk)
-            .annotate(
-                member=Exists(Membership.objects.filter(organisation_id=OuterRef("organisation_id"), user_id=user.pk)),
-            )
-            .values("member")
+            .annotate(member=Exists(members), declared=Exists(declarations))
+            .values("member", "declared")
             .first()
-        ) or {"member": False}
-        cache[user.pk] = row
+        )
+        cache[user.pk] = {**cache.get(user.pk, {}), **(row or {"member": False, "declared": False})}
     return cache[user.pk]
 
 
 def _remember_member(user, application: Application) -> Application:
-    """A lookup that already proved membership saves the predicates the query."""
+    """A lookup that already proved membership saves the applicant's pages the query."""
     application.__dict__.setdefault("_permission_facts", {})[user.pk] = {"member": True}
     return application
 
@@ -96,10 +97,23 @@ def is_member(user, organisation: Organisation | int) -> bool:
 def is_member_of_application(user, application: Application) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    return _facts(user, application)["member"]
+    cached = application.__dict__.get("_permission_facts", {}).get(user.pk, {})
+    return cached["member"] if "member" in cached else _facts(user, application)["member"]
+
+
+def has_declared(user, application: Application) -> bool:
+    """Whether `user` has declared no conflict of interest with the application's organisation."""
+    return getattr(user, "is_authenticated", False) and _facts(user, application)["declared"]
 
 
 # --- the applicant's side -----------------------------------------------------------------------------------
+
+
+def can_join_organisations(user) -> Permission:
+    """Only applicants register organisations and become their members: staff act for the park."""
+    if roles_for(user).applicant:
+        return ALLOWED
+    return refused(_("Park staff and catalog editors act for the park: they cannot register or join an organisation."))
 
 
 def _only_members(organisation: Organisation) -> Permission:
@@ -169,22 +183,35 @@ def _not_member(user, application: Application, *, whom: str | None = None) -> P
 
 
 def is_acting_reviewer(user, application: Application) -> Permission:
-    """The assigned reviewer, after declaring no conflict of interest, or a lead reviewer."""
+    """The assigned reviewer or a lead reviewer, who has declared no conflict of interest."""
     return first_refusal(
         lambda: can_use_review(user),
         lambda: _not_member(user, application),
-        lambda: _assigned_and_declared(user, application),
+        lambda: _assigned_or_lead(user, application),
+        lambda: _declared(user, application),
     )
 
 
-def _assigned_and_declared(user, application: Application) -> Permission:
-    if roles_for(user).lead_reviewer:
+def _assigned_or_lead(user, application: Application) -> Permission:
+    if roles_for(user).lead_reviewer or application.assigned_reviewer_id == user.pk:
         return ALLOWED
-    if application.assigned_reviewer_id != user.pk:
-        return refused(_("Only the reviewer assigned to this application (or a lead reviewer) can do this."))
-    if not application.no_conflict_declared:
-        return refused(_("Declare that you have no conflict of interest before working on this application."))
-    return ALLOWED
+    return refused(_("Only the reviewer assigned to this application (or a lead reviewer) can do this."))
+
+
+def _declared(user, application: Application) -> Permission:
+    """Every staff member who acts on an application first declares no conflict of interest with it."""
+    if has_declared(user, application):
+        return ALLOWED
+    return refused(_("Declare that you have no conflict of interest before working on this application."))
+
+
+def can_declare(user, application: Application) -> Permission:
+    """Any reviewer who is not a member of the applicant may declare, once, on a submitted application."""
+    if has_declared(user, application):
+        return refused(_("You have already declared that you have no conflict of interest with this organisation."))
+    return first_refusal(
+        lambda: can_use_review(user), lambda: _not_a_draft(application), lambda: _not_member(user, application)
+    )
 
 
 def _in_review(application: Application, what: str) -> Permission:
@@ -212,7 +239,7 @@ def _takeable(user, application: Application) -> Permission:
             _("This application is already assigned to %(reviewer)s.") % {"reviewer": application.assigned_reviewer}
         )
     if application.status == Status.IN_REVIEW and application.assigned_reviewer_id == user.pk:
-        if application.no_conflict_declared:
+        if has_declared(user, application):
             return refused(_("You already have this application in review."))
         return ALLOWED
     return _transition("start_review", application)
@@ -279,7 +306,13 @@ def _not_a_draft(application: Application) -> Permission:
 
 
 def can_add_internal_note(user, application: Application) -> Permission:
-    return first_refusal(lambda: can_use_review(user), lambda: _not_a_draft(application))
+    """Any reviewer who has declared no conflict of interest (not only the assigned one)."""
+    return first_refusal(
+        lambda: can_use_review(user),
+        lambda: _not_a_draft(application),
+        lambda: _not_member(user, application),
+        lambda: _declared(user, application),
+    )
 
 
 def can_message_applicant(user, application: Application) -> Permission:
@@ -306,6 +339,7 @@ def review_actions(user, application: Application) -> dict[str, Permission]:
     """What the user may do on the review screen now, for the template (`may.tick`, `may.decide`...)."""
     return {
         "take": can_take(user, application),
+        "declare": can_declare(user, application),
         "assign": can_assign(user, application),
         "tick": can_tick(user, application),
         "verify": can_verify(user, application),

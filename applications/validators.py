@@ -81,7 +81,10 @@ def validate_pdf_scan(file) -> None:
     """A certificate scan: not empty, at most 10 MB, and a PDF by content."""
     size = getattr(file, "size", None) or 0
     if size == 0:
-        raise ValidationError(_("The selected file is empty. Choose the PDF scan of the certificate."), code="empty")
+        # Not code "empty": a form's FileField would replace the message with its own for that code.
+        raise ValidationError(
+            _("The selected file is empty. Choose the PDF scan of the certificate."), code="scan_empty"
+        )
     if size > SCAN_MAX_BYTES:
         raise ValidationError(
             _("The file is %(size)s MB; a scan may be at most 10 MB. Scan at a lower resolution or compress it.")

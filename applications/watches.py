@@ -41,7 +41,14 @@ from .notifications import (
 )
 from .roles import LEAD_REVIEWERS, REVIEWERS
 from .workflow import CLOCK_RUNNING
-from .working_days import add_working_days, is_working_day, latest_clock_start_due_by, working_days_ago
+from .working_days import (
+    add_working_days,
+    clock_start,
+    is_working_day,
+    latest_clock_start_due_by,
+    review_clock,
+    working_days_ago,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -187,19 +194,19 @@ class DigestRow:
 
 def digest_rows(*, today: datetime.date) -> dict[int, list[DigestRow]]:
     """Per reviewer (user id): their applications overdue or due within 2 working days, soonest first. One query."""
-    from .review.selectors import queue_rows, with_review_clock  # the review package imports this app's modules
-
     soon = add_working_days(today, DUE_SOON_WORKING_DAYS)
     applications = (
-        with_review_clock(Application.objects.filter(status__in=CLOCK_RUNNING, assigned_reviewer__isnull=False))
+        Application.objects.filter(status__in=CLOCK_RUNNING, assigned_reviewer__isnull=False)
+        .annotate(clock_from=clock_start())
         .filter(clock_from__lte=latest_clock_start_due_by(soon))
         .select_related("organisation")
         .order_by("clock_from", "reference")
     )
     rows: dict[int, list[DigestRow]] = {}
-    for row in queue_rows(applications, today=today):
-        rows.setdefault(row.application.assigned_reviewer_id, []).append(
-            DigestRow(row.application, row.due_on, row.days_left, site_link("review:application", row.application))
+    for application in applications:
+        clock = review_clock(application, today)
+        rows.setdefault(application.assigned_reviewer_id, []).append(
+            DigestRow(application, clock.due_on, clock.days_left, site_link("review:application", application))
         )
     return rows
 

@@ -1,45 +1,48 @@
-"""Working days in Kazakhstan: weekdays that are not public holidays (the `holidays` package knows them).
+"""Working days in Kazakhstan (the `holidays` package's calendar), and the park's review clock: 15 working
+days from submission (DESIGN.md).
 
-The park reviews an application within 15 working days of its submission (DESIGN.md).
+The clock is computed once: `clock_start()` says in SQL on which day it starts (the queue sorts and filters
+by it; the review screen reads the same annotation), `review_clock()` says when it is due and how many
+working days are left.
 """
 
 import datetime
+from dataclasses import dataclass
 from functools import lru_cache
 
 import holidays
+from django.db.models import Case, DateField, F, When
+from django.db.models.functions import TruncDate
+
+from .workflow import CLOCK_RUNNING
 
 REVIEW_PERIOD_WORKING_DAYS = 15
 
 
-@lru_cache(maxsize=64)
-def _holidays_of(year: int) -> frozenset[datetime.date]:
-    return frozenset(holidays.country_holidays("KZ", years=year).keys())
+@lru_cache(maxsize=1)
+def _calendar() -> holidays.HolidayBase:
+    """Kazakhstan's calendar of the `holidays` package: its public holidays, the days off moved onto
+    weekdays, and the weekend days the government made working days (e.g. Saturday 04.05.2024). Years are
+    added as they are asked for."""
+    return holidays.country_holidays("KZ")
 
 
 def is_working_day(day: datetime.date) -> bool:
-    return day.weekday() < 5 and day not in _holidays_of(day.year)
+    return _calendar().is_working_day(day)
 
 
 def add_working_days(start: datetime.date, count: int) -> datetime.date:
     """The `count`-th working day after `start` (the start day itself does not count)."""
-    day = start
-    while count > 0:
-        day += datetime.timedelta(days=1)
-        if is_working_day(day):
-            count -= 1
-    return day
+    return _calendar().get_nth_working_day(start, count) if count else start
 
 
 def working_days_between(start: datetime.date, end: datetime.date) -> int:
     """Working days in (start, end]; negative when `end` is before `start`."""
+    if end == start:
+        return 0
     if end < start:
         return -working_days_between(end, start)
-    count, day = 0, start
-    while day < end:
-        day += datetime.timedelta(days=1)
-        if is_working_day(day):
-            count += 1
-    return count
+    return _calendar().get_working_days_count(start + datetime.timedelta(days=1), end)
 
 
 def review_due_on(clock_from: datetime.date) -> datetime.date:
@@ -78,3 +81,39 @@ def working_days_ago(today: datetime.date, count: int) -> datetime.date:
             passed += 1
         day -= datetime.timedelta(days=1)
     return day
+
+
+# --- the review clock of an application -------------------------------------------------------------------
+
+
+def clock_start():
+    """The day the park's 15 working days start, as an expression for `annotate(clock_from=...)`: the
+    reference date for the first submission (the date received, for an application registered by staff);
+    the day (in Astana) of the latest submission after the applicant answered a request for changes."""
+    return Case(
+        When(submission_count__gt=1, then=TruncDate("submitted_at")),
+        default=F("reference_date"),
+        output_field=DateField(),
+    )
+
+
+@dataclass(frozen=True)
+class ReviewClock:
+    due_on: datetime.date
+    days_left: int  # 0 on the due date, negative once overdue
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def days_overdue(self) -> int:
+        return -self.days_left if self.overdue else 0
+
+
+def review_clock(application, today: datetime.date) -> ReviewClock | None:
+    """The clock of an application annotated with `clock_from` (clock_start()); None while it does not run
+    (the application is not awaiting the park)."""
+    if application.status not in CLOCK_RUNNING or not application.clock_from:
+        return None
+    return ReviewClock(review_due_on(application.clock_from), working_days_left(application.clock_from, today))

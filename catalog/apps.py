@@ -6,18 +6,25 @@ CATALOG_EDITORS = "Catalog editors"
 
 
 def ensure_catalog_editors_group(sender, **kwargs):
-    """The "Catalog editors" group can add, change and view acts, provisions and versions (not delete)."""
+    """The "Catalog editors" group: view the law's tables and their history; enter, edit and approve changes to
+    the catalog (catalog/changes.py), and record checks against the official publication.
+
+    The law's tables are never edited directly (the admin refuses it to everyone), so the group holds no add,
+    change or delete permission on them; any left from before four eyes are removed.
+    """
     from django.contrib.auth.models import Group, Permission
 
     group, _created = Group.objects.get_or_create(name=CATALOG_EDITORS)
-    codenames = [
-        f"{action}_{model}"
-        for model in ("legalact", "provision", "provisionversion")
-        for action in ("add", "change", "view")
-    ]
-    codenames += [f"view_historical{model}" for model in ("legalact", "provision", "provisionversion")]
+    law = ("legalact", "provision", "provisionversion")
+    codenames = [f"view_{model}" for model in law]
+    codenames += [f"view_historical{model}" for model in (*law, "catalogchange", "changerow", "publicationcheck")]
+    codenames += [f"{action}_catalogchange" for action in ("add", "change", "view", "publish")]
+    codenames += [f"{action}_changerow" for action in ("add", "change", "view", "delete")]
+    codenames += ["add_publicationcheck", "view_publicationcheck"]
     permissions = Permission.objects.filter(content_type__app_label="catalog", codename__in=codenames)
     group.permissions.add(*permissions)
+    direct_edits = [f"{action}_{model}" for model in law for action in ("add", "change", "delete")]
+    group.permissions.remove(*Permission.objects.filter(content_type__app_label="catalog", codename__in=direct_edits))
 
 
 class CatalogConfig(AppConfig):

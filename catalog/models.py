@@ -7,12 +7,14 @@ events of its acts) and when someone edited the record (django-simple-history).
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_update_with_history
 
 
 def format_date(value: datetime.date | None) -> str:
@@ -67,6 +69,13 @@ class LegalAct(models.Model):
     abrogated_from = models.DateField(
         _("abrogated from"), null=True, blank=True, help_text=_("The first day no longer in force.")
     )
+    # A list states its criteria of own production (its Appendix 2 wordings) or states that it sets none:
+    # "none" is a recorded fact, never the mere absence of rows.
+    sets_no_own_production_criteria = models.BooleanField(
+        _("sets no criteria of own production"),
+        default=False,
+        help_text=_("Ticked only for a list whose text sets no criteria of own production of goods."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -74,6 +83,10 @@ class LegalAct(models.Model):
         verbose_name = _("legal act")
         verbose_name_plural = _("legal acts")
         constraints = [
+            models.CheckConstraint(
+                condition=Q(sets_no_own_production_criteria=False) | Q(kind="list"),
+                name="act_only_a_list_sets_no_criteria",
+            ),
             models.CheckConstraint(
                 condition=Q(abrogated_by__isnull=True) | Q(abrogated_from__isnull=False),
                 name="act_abrogation_has_date",
@@ -136,7 +149,10 @@ class LegalAct(models.Model):
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         # Every period that hangs on this act's dates moves with it: nothing is edited twice.
-        ProvisionVersion.objects.resync_periods()
+        # The moved wordings' history names the same user; a publishing service names its change as the reason.
+        ProvisionVersion.objects.resync_periods(
+            user=getattr(self, "_history_user", None), reason=getattr(self, "_period_change_reason", "")
+        )
 
     @property
     def ends_on(self) -> datetime.date | None:
@@ -212,14 +228,26 @@ class ProvisionVersionQuerySet(models.QuerySet):
             "provision__appendix", "provision__paragraph", "in_force_from"
         )
 
-    def resync_periods(self):
-        """Recompute every version's dates from the acts it hangs on; save those that moved."""
+    def resync_periods(self, *, user=None, reason: str = "") -> int:
+        """Recompute every version's dates from the acts it hangs on; save those that moved, with history.
+
+        Three queries however many wordings move (read, update, history). Returns how many moved.
+        """
+        moved = []
         for version in self.select_related("provision__act", "introduced_by", "ended_by"):
             start, end = version.period_from_acts()
             if (start, end) != (version.in_force_from, version.in_force_until):
                 version.in_force_from, version.in_force_until = start, end
-                version._change_reason = "Period follows a change to the dates of an act"
-                version.save(skip_period_sync=True)
+                moved.append(version)
+        if moved:
+            bulk_update_with_history(
+                moved,
+                ProvisionVersion,
+                ["in_force_from", "in_force_until"],
+                default_user=user,
+                default_change_reason=reason or "Period follows a change to the dates of an act",
+            )
+        return len(moved)
 
 
 class ProvisionVersion(models.Model):
@@ -372,3 +400,245 @@ class ProvisionVersion(models.Model):
         if not skip_period_sync:
             self.in_force_from, self.in_force_until = self.period_from_acts()
         super().save(*args, **kwargs)
+
+
+def person_name(user) -> str:
+    """How a member of staff is named on pages: their full name, else their user name."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+class CatalogChangeQuerySet(models.QuerySet):
+    def open(self):
+        """Drafts and changes awaiting approval: what is not published yet."""
+        return self.filter(state__in=[CatalogChange.State.DRAFT, CatalogChange.State.AWAITING_APPROVAL])
+
+    def for_list(self):
+        return self.select_related("created_by", "approved_by", "act", "amends", "target_act")
+
+
+class CatalogChange(models.Model):
+    """A change to the catalog that an editor enters: invisible to everyone else until it is published.
+
+    The law's own tables (LegalAct, Provision, ProvisionVersion) hold only what is published, so every
+    page, the API and the applicants' and reviewers' flows see no draft without having to filter one out.
+    A change holds the facts of the act it enters (or, for a correction, the facts as they are to become)
+    and its rows (ChangeRow); publishing it (catalog/changes.py) writes them into the law's tables, and
+    needs a second editor's approval unless settings.CATALOG_FOUR_EYES is off. A published change is kept:
+    it is the catalog's history of who entered what and who approved it, and when.
+    """
+
+    class Kind(models.TextChoices):
+        LIST = "list", _("A new list of priority activities")
+        AMENDMENT = "amendment", _("An amendment to a list")
+        ABROGATION = "abrogation", _("An abrogation of a list")
+        ACT_FACTS = "act_facts", _("A correction or confirmation of an act's dates and facts")
+        WORDING = "wording", _("The text of a wording not recorded yet")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
+        PUBLISHED = "published", _("Published")
+        DISCARDED = "discarded", _("Discarded")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+
+    # The act entered (a list, an amendment, an abrogation), or the facts of `target_act` as they will be.
+    code = models.CharField(_("code"), max_length=32, blank=True, help_text=_('As printed, e.g. "37/RD".'))
+    title = models.TextField(_("title"), blank=True)
+    issuer = models.TextField(_("issued by"), blank=True)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    registration_number = models.CharField(_("registration number"), max_length=32, blank=True)
+    registered_on = models.DateField(_("registered on"), null=True, blank=True)
+    effective_from = models.DateField(_("effective from"), null=True, blank=True)
+    effective_from_confirmed = models.BooleanField(_("effective date confirmed"), default=False)
+    effective_from_basis = models.TextField(_("basis of the effective date"), blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    sets_no_own_production_criteria = models.BooleanField(_("sets no criteria of own production"), default=False)
+    amends = models.ForeignKey(
+        LegalAct, verbose_name=_("amends the list"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    abrogates = models.ManyToManyField(LegalAct, verbose_name=_("abrogates"), blank=True, related_name="+")
+    abrogated_from = models.DateField(_("abrogated from"), null=True, blank=True)
+    target_act = models.ForeignKey(
+        LegalAct, verbose_name=_("act corrected"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # For a correction: the act's facts when the draft was made. Publishing refuses if the act has changed
+    # since (someone else's correction would otherwise be silently undone), and the approver sees before/after.
+    target_act_facts = models.JSONField(default=dict, blank=True, editable=False)
+
+    # The act this change created or corrected, once published.
+    act = models.ForeignKey(
+        LegalAct, verbose_name=_("act"), null=True, blank=True, on_delete=models.PROTECT, related_name="changes"
+    )
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last edited at"), auto_now=True)
+    # Raised by every edit: an approval names the revision the approver read, so nothing unseen is published.
+    revision = models.PositiveIntegerField(default=1, editable=False)
+    submitted_at = models.DateTimeField(_("submitted for approval at"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("returned by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    return_note = models.TextField(_("why it was returned"), blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved and published by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    discarded_at = models.DateTimeField(_("discarded at"), null=True, blank=True)
+    # What the approver was shown that the change would touch, frozen at publication:
+    # {"open": [{"reference", "status", "claims": [sentence, ...]}], "decided": [...]}.
+    impact_at_publication = models.JSONField(default=dict, blank=True, editable=False)
+    history = HistoricalRecords()
+
+    objects = CatalogChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("change to the catalog")
+        verbose_name_plural = _("changes to the catalog")
+        permissions = [("publish_catalogchange", _("Can approve and publish a change to the catalog"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state="published") | (Q(approved_by__isnull=False) & Q(approved_at__isnull=False)),
+                name="change_published_names_its_approver",
+            ),
+        ]
+
+    def __str__(self):
+        return self.summary
+
+    @property
+    def summary(self) -> str:
+        """One line saying what the change does, e.g. "New list 45/NK" or "Amendment 46/NK to 45/NK"."""
+        code = self.code or _("(no code yet)")
+        if self.kind == self.Kind.LIST:
+            return _("New list %(code)s") % {"code": code}
+        if self.kind == self.Kind.AMENDMENT:
+            return _("Amendment %(code)s to %(list)s") % {
+                "code": code,
+                "list": self.amends.code if self.amends_id else "…",
+            }
+        if self.kind == self.Kind.ABROGATION:
+            return _("Abrogation %(code)s") % {"code": code}
+        if self.kind == self.Kind.ACT_FACTS:
+            return _("Correction of the facts of %(code)s") % {
+                "code": self.target_act.code if self.target_act_id else "…"
+            }
+        return str(_("Text of wordings not recorded"))
+
+    @property
+    def enters_an_act(self) -> bool:
+        return self.kind in (self.Kind.LIST, self.Kind.AMENDMENT, self.Kind.ABROGATION)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in (self.State.DRAFT, self.State.AWAITING_APPROVAL)
+
+
+class ChangeRow(models.Model):
+    """One provision a change adds, rewrites, repeals, or whose missing text it records."""
+
+    class Action(models.TextChoices):
+        ADD = "add", _("adds a paragraph")
+        REWRITE = "rewrite", _("rewrites a paragraph")
+        REPEAL = "repeal", _("repeals a paragraph")
+        RECORD = "record", _("records the text of a wording")
+
+    change = models.ForeignKey(CatalogChange, on_delete=models.CASCADE, related_name="rows")
+    action = models.CharField(_("what it does"), max_length=16, choices=Action.choices, default=Action.ADD)
+    # The wording in force that it rewrites, repeals or completes, as it stood when the editor chose it.
+    target = models.ForeignKey(
+        ProvisionVersion,
+        verbose_name=_("paragraph in force"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    appendix = models.PositiveSmallIntegerField(_("appendix"), null=True, blank=True)
+    paragraph = models.PositiveSmallIntegerField(_("paragraph"), null=True, blank=True)
+    text = models.TextField(_("wording"), blank=True)
+    footnote = models.TextField(_("footnote"), blank=True)
+    accepted_certificate_kinds = models.JSONField(_("certificate kinds accepted"), default=list, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["appendix", "paragraph", "pk"]
+        verbose_name = _("row")
+        verbose_name_plural = _("rows")
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.label}"
+
+    @property
+    def label(self) -> str:
+        if self.target_id and self.action != self.Action.ADD:
+            return self.target.provision.label
+        if self.appendix and self.paragraph:
+            return _("Appendix %(appendix)s, paragraph %(paragraph)s") % {
+                "appendix": self.appendix,
+                "paragraph": self.paragraph,
+            }
+        return ""
+
+    @property
+    def certificate_kind_labels(self) -> list[str]:
+        labels = dict(ProvisionVersion.CertificateKind.choices)
+        return [str(labels.get(kind, kind)) for kind in self.accepted_certificate_kinds or []]
+
+
+class PublicationCheckQuerySet(models.QuerySet):
+    def latest_first(self):
+        return self.select_related("checked_by").order_by("-checked_on", "-recorded_at", "-pk")
+
+
+class PublicationCheck(models.Model):
+    """An editor's statement that the catalog was compared with the official publication on a day.
+
+    Never edited: a later check is a new row. Every catalog page and the API show the latest one.
+    """
+
+    checked_on = models.DateField(_("checked on"), help_text=_("The day you compared the catalog with it."))
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("checked by"), on_delete=models.PROTECT, related_name="+"
+    )
+    shown_name = models.CharField(
+        _("name shown on the catalog pages"),
+        max_length=150,
+        help_text=_("Your name as the public pages show it, e.g. “A. Seitkali”. Your e-mail is never shown."),
+    )
+    source = models.CharField(
+        _("what was compared"),
+        max_length=300,
+        blank=True,
+        help_text=_("Optional, e.g. “the texts on adilet.zan.kz”."),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = PublicationCheckQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-checked_on", "-recorded_at", "-pk"]
+        verbose_name = _("check against the official publication")
+        verbose_name_plural = _("checks against the official publication")
+
+    def __str__(self):
+        return _("Checked on %(date)s by %(name)s") % {"date": format_date(self.checked_on), "name": self.shown_name}

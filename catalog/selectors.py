@@ -5,7 +5,13 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from .models import LegalAct, ProvisionVersion, format_date
+from .models import LegalAct, ProvisionVersion, PublicationCheck, format_date
+
+# What a point-in-time answer says about the criteria of own production (CatalogOnDate.criteria_state).
+CRITERIA_LISTED = "listed"  # criteria in force, their text recorded: check certificates against them
+CRITERIA_NOT_RECORDED = "not_recorded"  # criteria in force, but a wording of them is not recorded
+CRITERIA_NONE_SET = "none_set"  # the list in force sets no criteria (stated by it, or all repealed)
+CRITERIA_NO_LIST = "no_list"  # no list is in force
 
 
 @dataclass(frozen=True)
@@ -21,8 +27,43 @@ class CatalogOnDate:
         return self.act is not None
 
     @property
+    def criteria_state(self) -> str:
+        """Whether criteria of own production apply on this date: one of the CRITERIA_* states above.
+
+        "None set" is a state the law records (LegalAct.sets_no_own_production_criteria, or every criterion
+        repealed), not an absence: the goods question and the reviewer's finding handle it without a dead end.
+        """
+        if self.act is None:
+            return CRITERIA_NO_LIST
+        if not self.own_production_criteria:
+            return CRITERIA_NONE_SET
+        if any(not v.text_recorded for v in self.own_production_criteria):
+            return CRITERIA_NOT_RECORDED
+        return CRITERIA_LISTED
+
+    @property
+    def criteria_notice(self) -> str:
+        """One plain sentence on the criteria of own production on this date."""
+        state = self.criteria_state
+        if state == CRITERIA_NO_LIST:
+            return _("No list is in force, so no criteria of own production apply.")
+        if state == CRITERIA_NONE_SET:
+            if self.act.sets_no_own_production_criteria:
+                return _("Order %(code)s sets no criteria of own production of goods.") % {"code": self.act.code}
+            return _("No criteria of own production of order %(code)s are in force on %(on)s.") % {
+                "code": self.act.code,
+                "on": format_date(self.on),
+            }
+        if state == CRITERIA_NOT_RECORDED:
+            return _("The criteria of own production in force on %(on)s are not recorded in the catalog.") % {
+                "on": format_date(self.on)
+            }
+        return ""
+
+    @property
     def accepted_certificate_kinds(self) -> set[str] | None:
-        """Certificate kinds the criteria in force accept; None when that wording is not recorded."""
+        """Certificate kinds the criteria in force accept; None when that wording is not recorded, or when
+        no criteria are in force (see criteria_state for which)."""
         if not self.own_production_criteria or any(not v.text_recorded for v in self.own_production_criteria):
             return None
         kinds: set[str] = set()
@@ -167,9 +208,14 @@ class Comparison:
 
 def compare_catalog(first: datetime.date, second: datetime.date) -> Comparison:
     """What was added, changed or removed between the catalog on `first` and on `second`."""
+    a, b = catalog_on(first), catalog_on(second)
+    return Comparison(first=a, second=b, differences=catalog_differences(a, b))
+
+
+def catalog_differences(a: CatalogOnDate, b: CatalogOnDate) -> list[Difference]:
+    """Provision by provision, what was added, changed, removed or left unchanged from `a` to `b`. No queries."""
     from .diff import word_diff
 
-    a, b = catalog_on(first), catalog_on(second)
     before = {v.provision_id: v for v in a.activities + a.own_production_criteria}
     after = {v.provision_id: v for v in b.activities + b.own_production_criteria}
     provisions = {v.provision_id: v.provision for v in [*before.values(), *after.values()]}
@@ -190,7 +236,7 @@ def compare_catalog(first: datetime.date, second: datetime.date) -> Comparison:
         else:
             diff = word_diff(old.text, new.text) if old.text_recorded and new.text_recorded else None
             differences.append(Difference("changed", provisions[pid], old, new, diff))
-    return Comparison(first=a, second=b, differences=differences)
+    return differences
 
 
 def acts_with_status(today: datetime.date) -> list[dict]:
@@ -227,3 +273,18 @@ def acts_with_status(today: datetime.date) -> list[dict]:
             ) % {"codes": targets or _("(not recorded)")}
         rows.append({"act": act, "status": status, "amended_by": list(act.amendments.all())})
     return rows
+
+
+def latest_publication_check() -> PublicationCheck | None:
+    """The latest check of the catalog against the official publication that an editor recorded. One query."""
+    return PublicationCheck.objects.latest_first().first()
+
+
+def publication_check_sentence(check: PublicationCheck | None) -> str:
+    """ "Checked against the official publication on DD.MM.YYYY by NAME", or that no check is recorded."""
+    if check is None:
+        return _("No check of this catalog against the official publication has been recorded yet.")
+    return _("Checked against the official publication on %(date)s by %(name)s.") % {
+        "date": format_date(check.checked_on),
+        "name": check.shown_name,
+    }

@@ -5,8 +5,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .dates import parse_date
-from .models import Provision
-from .selectors import acts_with_status, catalog_on, compare_catalog, provision_timeline
+from .models import Provision, format_date
+from .selectors import (
+    acts_with_status,
+    catalog_on,
+    compare_catalog,
+    latest_publication_check,
+    provision_timeline,
+    publication_check_sentence,
+)
+
+
+def _render(request, template: str, context: dict):
+    """Every catalog page says when the catalog was last checked against the official publication, and by whom."""
+    check = latest_publication_check()
+    return render(
+        request,
+        template,
+        {**context, "publication_check": check, "publication_check_sentence": publication_check_sentence(check)},
+    )
 
 
 def _date_param(request, name: str, default: datetime.date) -> tuple[datetime.date, str, str]:
@@ -23,7 +40,7 @@ def _date_param(request, name: str, default: datetime.date) -> tuple[datetime.da
 def catalog_on_date(request):
     today = timezone.localdate()
     on, raw, error = _date_param(request, "on", today)
-    return render(
+    return _render(
         request,
         "catalog/catalog_on_date.html",
         {"catalog": catalog_on(on), "today": today, "is_today": on == today, "typed": raw, "error": error},
@@ -33,7 +50,7 @@ def catalog_on_date(request):
 def provision_detail(request, pk: int):
     provision = get_object_or_404(Provision.objects.select_related("act"), pk=pk)
     entries = provision_timeline(provision)
-    return render(
+    return _render(
         request,
         "catalog/provision_detail.html",
         {"provision": provision, "entries": list(reversed(entries)), "today": timezone.localdate()},
@@ -44,13 +61,13 @@ def compare(request):
     today = timezone.localdate()
     first, first_raw, first_error = _date_param(request, "from", datetime.date(2023, 9, 30))
     second, second_raw, second_error = _date_param(request, "to", today)
-    return render(
+    return _render(
         request,
         "catalog/compare.html",
         {
             "comparison": compare_catalog(first, second),
-            "first_typed": first_raw or first.strftime("%d.%m.%Y"),
-            "second_typed": second_raw or second.strftime("%d.%m.%Y"),
+            "first_typed": first_raw or format_date(first),
+            "second_typed": second_raw or format_date(second),
             "first_error": first_error,
             "second_error": second_error,
             "title": _("Compare the catalog between two dates"),
@@ -60,4 +77,4 @@ def compare(request):
 
 def act_list(request):
     today = timezone.localdate()
-    return render(request, "catalog/act_list.html", {"rows": acts_with_status(today), "today": today})
+    return _render(request, "catalog/act_list.html", {"rows": acts_with_status(today), "today": today})

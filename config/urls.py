@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from .health import HealthView
+
+admin.site.site_header = _("Astana Hub · catalog and administration")
+admin.site.site_title = _("Astana Hub administration")
+
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -2,7 +2,9 @@ from django.shortcuts import render
 
 
 def permission_denied(request, exception=None):
-    return render(request, "403.html", status=403)
+    # The reason, when the refusal gives one (applications/permissions.py predicates always do).
+    reason = exception.args[0] if exception is not None and exception.args else ""
+    return render(request, "403.html", {"reason": reason if isinstance(reason, str) else ""}, status=403)
 
 
 def page_not_found(request, exception=None):

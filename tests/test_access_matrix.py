@@ -42,6 +42,7 @@ pytestmark = pytest.mark.django_db
 
 PUBLIC = "public"  # anyone, signed in or not
 SIGNED_IN = "signed in"  # any signed-in user; nothing of anyone else's on the page
+APPLICANT = "applicant"  # signed-in applicants; 403 with the reason for staff and catalog editors
 ORGANISATION = "organisation"  # members of the organisation in the URL; 404 for anyone else
 APPLICATION = "application"  # members of the application's organisation; 404 for anyone else
 STAFF = "staff"  # reviewers; 403 for applicants
@@ -72,7 +73,7 @@ ACCESS = {
     "catalog_api:catalog": (PUBLIC, 200, "activities"),
     # The applicant's side.
     "applications:dashboard": (SIGNED_IN, 200, "draft.reference"),
-    "applications:organisation_create": (SIGNED_IN, 200, None),
+    "applications:organisation_create": (APPLICANT, 200, None),
     "applications:organisation_detail": (ORGANISATION, 200, "organisation.name"),
     "applications:organisation_edit": (ORGANISATION, 200, "organisation.bin"),
     "applications:organisation_invite": (ORGANISATION, 405, None),
@@ -93,6 +94,7 @@ ACCESS = {
     "review:register_received": (STAFF, 200, None),
     "review:application": (STAFF, 200, "in_review.organisation.name"),
     "review:take": (STAFF, 302, None),  # actions answer a GET with the review screen
+    "review:declare": (STAFF, 302, None),
     "review:assign": (STAFF, 302, None),
     "review:claim_tick": (STAFF, 302, None),
     "review:certificate_verify": (STAFF, 302, None),
@@ -299,6 +301,7 @@ def post_data(name: str, world: World) -> dict:
         "applications:goods": {"sells_own_goods": "no"},
         "applications:declaration": {"confirm": "on"},
         "review:take": {"no_conflict": "on"},
+        "review:declare": {"no_conflict": "on"},
         "review:assign": {"reviewer": world.rev.pk},
         "review:claim_tick": {f"claim-{claim.pk}-verdict": Verdict.NOT_CONFIRMED, f"claim-{claim.pk}-note": "No."},
         "review:certificate_verify": {
@@ -327,7 +330,7 @@ def _send(client, method: str, name: str, world, **url_kwargs):
 # One test per page, with its requests in a loop: the world takes a moment to build.
 
 
-@pytest.mark.parametrize("name", names_of(SIGNED_IN, ORGANISATION, APPLICATION, STAFF, MEMBER_OR_STAFF))
+@pytest.mark.parametrize("name", names_of(SIGNED_IN, APPLICANT, ORGANISATION, APPLICATION, STAFF, MEMBER_OR_STAFF))
 def test_anonymous_visitors_are_sent_to_log_in_and_change_nothing(client, world, name):
     before = fingerprint()
     for method in ("get", "post"):
@@ -362,6 +365,22 @@ def test_applicants_get_403_on_every_reviewer_page_and_change_nothing(client, wo
                 response = _send(client, method, name, world, made_up=made_up)
                 assert response.status_code == 403, (name, who, method, made_up)
                 assert "You are not allowed to see this page" in response.content.decode()
+    assert fingerprint() == before
+
+
+# --- staff on applicants' pages ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", names_of(APPLICANT))
+def test_staff_get_403_with_the_reason_on_pages_only_applicants_use_and_change_nothing(client, world, name):
+    """Registering an organisation is an applicant's: reviewers and catalog editors act for the park."""
+    before = fingerprint()
+    for who in ("rev", "editor"):
+        client.force_login(getattr(world, who))
+        for method in ("get", "post"):
+            response = _send(client, method, name, world)
+            assert response.status_code == 403, (name, who, method)
+            assert "they cannot register or join an organisation" in response.content.decode()
     assert fingerprint() == before
 
 
@@ -409,7 +428,7 @@ def _text(marker: str, world: World) -> str:
     return str(value)
 
 
-@pytest.mark.parametrize("name", names_of(SIGNED_IN, ORGANISATION, APPLICATION, STAFF, MEMBER_OR_STAFF))
+@pytest.mark.parametrize("name", names_of(SIGNED_IN, APPLICANT, ORGANISATION, APPLICATION, STAFF, MEMBER_OR_STAFF))
 def test_the_right_user_gets_the_page_with_its_content(client, world, name):
     _kind, status, marker = ACCESS[name]
     client.force_login(_right_user(name, world))

@@ -56,8 +56,9 @@ def paragraphs(n: int) -> list[int]:
 
 
 # 2 per date (the catalog on each date): the list acts with their abrogating act, then the wordings in force
-# with provision, acts and ending act joined. Anonymous: no session, no user, no roles query.
-COMPARE_QUERIES = 4
+# with provision, acts and ending act joined; then the latest check against the official publication.
+# Anonymous: no session, no user, no roles query.
+COMPARE_QUERIES = 5
 
 
 @pytest.mark.parametrize("n", [0, 20])
@@ -73,8 +74,9 @@ def test_compare(client, django_assert_num_queries, n):
     assert len(response.context["comparison"].changed) >= n
 
 
-# 1 the provision with its act, 2 its wordings with the acts that introduced and ended each.
-PROVISION_QUERIES = 2
+# 1 the provision with its act, 2 its wordings with the acts that introduced and ended each, 3 the latest check
+# against the official publication.
+PROVISION_QUERIES = 3
 
 
 @pytest.mark.parametrize("n", [1, 25])
@@ -304,9 +306,10 @@ def test_review_screen_after_a_resubmission(client, django_assert_num_queries, m
 
 
 # The timeline's own test varies the number of internal notes; here the rows name n provisions, n wordings
-# and two users: 1 session, 2 user, 3 groups, 4 the application, 5-10 the six history tables, 11 users,
-# 12 provisions, 13 wordings, 14 acts, in bulk whatever the rows name.
-TIMELINE_QUERIES = 14
+# and two users: 1 session, 2 user, 3 groups, 4 the application, 5-11 the seven history tables (the
+# application, claims, certificates, decision, notes, messages, declarations of no conflict), 12 users,
+# 13 provisions, 14 wordings, 15 acts, in bulk whatever the rows name.
+TIMELINE_QUERIES = 15
 
 
 @pytest.mark.parametrize("n", [2, 19])  # claims and certificates, each ticked or verified

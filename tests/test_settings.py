@@ -141,3 +141,39 @@ def test_dates_are_shown_dd_mm_yyyy():
 def test_english_is_the_language():
     assert settings.LANGUAGE_CODE == "en"
     assert [code for code, _name in settings.LANGUAGES] == ["en"]
+
+
+# Numbers, folders and the README's table
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("DJANGO_EMAIL_PORT", "twenty-five"), ("DATABASE_CONN_MAX_AGE", "1 minute"), ("DJANGO_SECURE_HSTS_SECONDS", "-1")],
+)
+def test_a_malformed_number_fails_loudly(name, value):
+    result = manage("check", **{**PRODUCTION, name: value})
+    assert result.returncode != 0
+    assert f"ImproperlyConfigured: {name} must be a whole number of 0 or more, not {value!r}." in result.stderr
+
+
+def test_a_misspelt_log_level_fails_loudly():
+    result = manage("check", **{**PRODUCTION, "DJANGO_LOG_LEVEL": "LOUD"})
+    assert result.returncode != 0
+    assert (
+        "ImproperlyConfigured: DJANGO_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL" in result.stderr
+    )
+
+
+def test_locale_paths_exist():
+    assert settings.LOCALE_PATHS and all(Path(path).is_dir() for path in settings.LOCALE_PATHS)
+
+
+def test_the_readme_lists_every_variable_the_settings_read():
+    import re
+
+    source = (BASE_DIR / "config" / "settings.py").read_text()
+    read = set(re.findall(r"""(?:environ\.get|env_\w+)\(\s*["']([A-Z_]+)["']""", source))
+    assert {"DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL"} <= read  # the pattern finds them
+    readme = (BASE_DIR / "README.md").read_text()
+    table = readme[readme.index("## Configuration (environment)") :].split("\n## ", 1)[0]
+    assert sorted(name for name in read if f"`{name}`" not in table) == []

@@ -104,14 +104,8 @@ class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "bin", "legal_address", "director", "contact_email", "contact_phone"]
-        labels = {
-            "name": gettext_lazy("Name of the organisation"),
-            "bin": gettext_lazy("BIN"),
-            "legal_address": gettext_lazy("Legal address"),
-            "director": gettext_lazy("Director (full name)"),
-            "contact_email": gettext_lazy("Contact e-mail"),
-            "contact_phone": gettext_lazy("Contact phone"),
-        }
+        # The others are the model's own names ("BIN", "Legal address", "Contact e-mail"...).
+        labels = {"name": gettext_lazy("Name of the organisation"), "director": gettext_lazy("Director (full name)")}
         help_texts = {
             "name": gettext_lazy("As registered, e.g. Steppe Software LLP."),
             "bin": gettext_lazy("The business identification number: 12 digits, e.g. 940140000385."),
@@ -271,7 +265,7 @@ class GoodsForm(forms.Form):
 
 
 class DateInput(forms.DateInput):
-    """Dates typed as DD.MM.YYYY, the product's one date format."""
+    """Dates typed as DD.MM.YYYY, the product's one date format (YYYY-MM-DD is accepted too: config/formats)."""
 
     def __init__(self, attrs=None):
         super().__init__(
@@ -285,23 +279,43 @@ class DateInput(forms.DateInput):
         )
 
 
+class DDMMYYYYField(forms.DateField):
+    """A date typed as DD.MM.YYYY: every date field of the product's forms."""
+
+    widget = DateInput
+    default_error_messages = {"invalid": gettext_lazy("Enter a date as DD.MM.YYYY, e.g. 31.12.2025.")}
+
+
+class ScanField(forms.FileField):
+    """A certificate's scan, judged by validators.validate_pdf_scan alone (empty, too large, not a PDF by its
+    bytes), so that every refusal is said in its words."""
+
+    default_validators = [validate_pdf_scan]
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            allow_empty_file=True,  # an empty file is refused by validate_pdf_scan, in its own words
+            widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+            **kwargs,
+        )
+
+
 class CertificateForm(forms.ModelForm):
-    scan = forms.FileField(
+    """A certificate of own production with its scan: added by the applicant, or by staff registering an
+    application received on paper (there with the prefix "certificate", its fields "certificate_<name>")."""
+
+    scan = ScanField(
         label=gettext_lazy("Scan of the certificate (PDF, at most 10 MB)"),
-        validators=[validate_pdf_scan],
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
         error_messages={"required": gettext_lazy("Choose the PDF scan of the certificate.")},
     )
 
     class Meta:
         model = Certificate
         fields = ["kind", "number", "issued_on", "valid_until", "issuer", "goods"]
+        # The others are the model's own names ("Issued on", "Valid until", "Issued by").
         labels = {
             "kind": gettext_lazy("Kind of certificate"),
             "number": gettext_lazy("Certificate number"),
-            "issued_on": gettext_lazy("Issued on"),
-            "valid_until": gettext_lazy("Valid until"),
-            "issuer": gettext_lazy("Issued by"),
             "goods": gettext_lazy("Goods the certificate covers"),
         }
         help_texts = {
@@ -309,12 +323,8 @@ class CertificateForm(forms.ModelForm):
             "valid_until": gettext_lazy("DD.MM.YYYY, e.g. 14.03.2027"),
             "issuer": gettext_lazy("E.g. the regional Chamber of Entrepreneurs."),
         }
-        widgets = {
-            "kind": forms.RadioSelect,
-            "issued_on": DateInput(),
-            "valid_until": DateInput(),
-            "goods": forms.Textarea(attrs={"rows": 2}),
-        }
+        field_classes = {"issued_on": DDMMYYYYField, "valid_until": DDMMYYYYField}
+        widgets = {"kind": forms.RadioSelect, "goods": forms.Textarea(attrs={"rows": 2})}
         error_messages = {
             "kind": {"required": gettext_lazy("Select the kind of certificate.")},
             "number": {"required": gettext_lazy("Enter the certificate number.")},
@@ -334,6 +344,9 @@ class CertificateForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # The kind is a choice between two; Django would add an empty "---------" radio.
         self.fields["kind"].choices = [c for c in self.fields["kind"].choices if c[0]]
+
+    def add_prefix(self, field_name):
+        return f"{self.prefix}_{field_name}" if self.prefix else field_name
 
     def clean_issued_on(self):
         issued_on = self.cleaned_data["issued_on"]

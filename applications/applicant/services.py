@@ -35,6 +35,7 @@ from ..models import (
 from ..notifications import notification_write, staff_event_write
 from ..permissions import (
     can_change_answers,
+    can_join_organisations,
     can_manage_organisation,
     can_submit,
     can_withdraw,
@@ -82,7 +83,8 @@ def organisation_create(
     contact_email: str,
     contact_phone: str,
 ) -> Organisation:
-    """A new organisation; the user who creates it becomes its first member."""
+    """A new organisation; the user who creates it (an applicant) becomes its first member."""
+    require(can_join_organisations(user))
     organisation = Organisation(
         name=name,
         bin=bin,
@@ -144,6 +146,7 @@ def organisation_invite(
     email = normalise_email(email)
     existing = User.objects.filter(username=email).first()
     if existing is not None:
+        require(can_join_organisations(existing))
         if Membership.objects.filter(organisation=organisation, user=existing).exists():
             raise DomainError(
                 _("%(email)s is already a member of %(name)s.") % {"email": email, "name": organisation.name}
@@ -185,6 +188,7 @@ def invitation_from_token(token: str) -> Invitation | None:
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     """Accept an invitation for the signed-in user, whose address must be the one invited."""
+    require(can_join_organisations(user))
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise DomainError(_("This invitation has already been used."))
@@ -211,6 +215,7 @@ def next_reference(year: int) -> str:
     return f"AH-{year}-{counter.last:05d}"
 
 
+@transaction.atomic  # the reference counter's row is locked until the draft is saved
 def new_draft(*, organisation: Organisation, user: User, today: datetime.date | None = None) -> Application:
     """A new draft with a reference number people can read out (AH-2025-00042). No check of who acts:
     application_create (members) and the reviewers' registering of a received application call it."""

@@ -1,11 +1,27 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 app_name = "applications"
 
-# Reference numbers read out on the phone: AH-2025-00042.
-A = "applications/<str:reference>/"
+# One application (AH-2025-00042, a number people read out on the phone): the task list (or, once
+# submitted, the read-only view), its steps, and what its organisation sees once it is submitted.
+application_patterns = [
+    path("", views.application_detail, name="detail"),
+    path("eligibility/", views.eligibility, name="eligibility"),
+    path("eligibility/not-eligible/", views.not_eligible, name="not_eligible"),
+    path("activities/", views.activities, name="activities"),
+    path("goods/", views.goods, name="goods"),
+    path("goods/certificates/", views.certificates, name="certificates"),
+    path("goods/certificates/<int:pk>/remove/", views.certificate_remove, name="certificate_remove"),
+    path("check/", views.check_answers, name="check"),
+    path("declaration/", views.declaration, name="declaration"),
+    path("withdraw/", views.withdraw, name="withdraw"),
+    path("certificates/<int:pk>/scan/", views.scan, name="scan"),
+    # Members of the organisation, and staff: what happened to it, and the decision letter.
+    path("status/", views.status, name="status"),
+    path("letter/", views.letter, name="letter"),
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -21,19 +37,5 @@ urlpatterns = [
     path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
     path("organisations/<int:pk>/invite/", views.organisation_invite, name="organisation_invite"),
     path("organisations/<int:pk>/apply/", views.application_start, name="application_start"),
-    # An application: the task list (or, once submitted, the read-only view) and its steps.
-    path(A, views.application_detail, name="detail"),
-    path(A + "eligibility/", views.eligibility, name="eligibility"),
-    path(A + "eligibility/not-eligible/", views.not_eligible, name="not_eligible"),
-    path(A + "activities/", views.activities, name="activities"),
-    path(A + "goods/", views.goods, name="goods"),
-    path(A + "goods/certificates/", views.certificates, name="certificates"),
-    path(A + "goods/certificates/<int:pk>/remove/", views.certificate_remove, name="certificate_remove"),
-    path(A + "check/", views.check_answers, name="check"),
-    path(A + "declaration/", views.declaration, name="declaration"),
-    path(A + "withdraw/", views.withdraw, name="withdraw"),
-    path(A + "certificates/<int:pk>/scan/", views.scan, name="scan"),
-    # Once submitted: what happened to it, and the decision letter (members of its organisation, and staff).
-    path(A + "status/", views.status, name="status"),
-    path(A + "letter/", views.letter, name="letter"),
+    path("applications/<str:reference>/", include(application_patterns)),
 ]

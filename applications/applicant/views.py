@@ -4,10 +4,13 @@ Every application is fetched through a lookup of applications/permissions.py (40
 organisation); the services decide what may change and refuse with DomainError, whose message the view shows.
 """
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +23,8 @@ from catalog.selectors import catalog_on
 from ..models import Application, Certificate, Decision, Organisation
 from ..permissions import (
     application_certificate,
+    can_change_answers,
+    can_join_organisations,
     can_withdraw,
     member_application,
     member_or_staff_application,
@@ -117,9 +122,12 @@ def invitation_accept(request, token: str):
 def dashboard(request):
     """The user's organisations and all their applications, newest first, in a constant number of queries."""
     organisations, applications = selectors.dashboard(request.user)
-    return render(
-        request, "applications/applicant/dashboard.html", {"organisations": organisations, "applications": applications}
-    )
+    context = {
+        "organisations": organisations,
+        "applications": applications,
+        "may_register": can_join_organisations(request.user),
+    }
+    return render(request, "applications/applicant/dashboard.html", context)
 
 
 # Organisations -----------------------------------------------------------------------------------------
@@ -127,6 +135,9 @@ def dashboard(request):
 
 @login_required
 def organisation_create(request):
+    permission = can_join_organisations(request.user)
+    if not permission:
+        raise PermissionDenied(permission.reason)
     form = OrganisationForm(*_posted(request))
     if request.method == "POST" and form.is_valid():
         organisation = services.organisation_create(user=request.user, **form.cleaned_data)
@@ -238,31 +249,45 @@ def _context(application: Application, **extra) -> dict:
     }
 
 
-def _step(request, reference: str, key: str):
-    """(application, context, None) for a step the applicant may open now, or (.., .., redirect) if not."""
-    application = _application(request, reference)
-    if not application.is_editable_by_applicant:
-        messages.error(
-            request,
-            _("Application %(reference)s is “%(status)s” and can no longer be changed.")
-            % {"reference": application.reference, "status": application.get_status_display()},
-        )
-        return application, None, redirect("applications:detail", reference=reference)
-    context = _context(application, step=key)
-    section = next(s for s in context["sections"] if s.key == key)
-    if not section.available:
-        if key in ("activities", "goods"):
-            messages.warning(request, _("Answer the eligibility questions first."))
-        else:
-            messages.warning(request, _("Complete the sections above first."))
-        return application, None, redirect("applications:detail", reference=reference)
-    context["section"] = section
-    return application, context, None
+def _to_task_list(application: Application):
+    return redirect("applications:detail", reference=application.reference)
 
 
-def _refused(request, error: DomainError, reference: str):
-    messages.error(request, error.message)
-    return redirect("applications:detail", reference=reference)
+def step(key: str, template: str):
+    """A step of the draft (a section of the task list), for members of the application's organisation.
+
+    The step opens only while the applicant may change the answers and once the sections before it allow;
+    otherwise the applicant goes back to the task list, told why. The view gets the application and the
+    page's context and returns a response, or None to show `template`. A refusal of a service (DomainError)
+    goes back to the task list with its message: the draft is as it was."""
+
+    def decorate(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, reference: str):
+            application = _application(request, reference)
+            permission = can_change_answers(request.user, application)
+            if not permission:
+                messages.error(request, permission.reason)
+                return _to_task_list(application)
+            context = _context(application, step=key)
+            context["section"] = section = next(s for s in context["sections"] if s.key == key)
+            if not section.available:
+                if key in ("activities", "goods"):
+                    messages.warning(request, _("Answer the eligibility questions first."))
+                else:
+                    messages.warning(request, _("Complete the sections above first."))
+                return _to_task_list(application)
+            try:
+                response = view(request, application, context)
+            except DomainError as error:
+                messages.error(request, error.message)
+                return _to_task_list(application)
+            return response or render(request, template, context)
+
+        return wrapper
+
+    return decorate
 
 
 @login_required
@@ -280,35 +305,27 @@ def application_detail(request, reference: str):
     return render(request, "applications/applicant/application_detail.html", context)
 
 
-@login_required
-def eligibility(request, reference: str):
-    application, context, refusal = _step(request, reference, "eligibility")
-    if refusal:
-        return refusal
-    form = EligibilityForm(*_posted(request), application=application)
+@step("eligibility", "applications/applicant/application_eligibility.html")
+def eligibility(request, application: Application, context: dict):
+    form = context["form"] = EligibilityForm(*_posted(request), application=application)
     if request.method == "POST":
         valid = form.is_valid()
-        try:
-            # Saved even when some answers are missing: a draft keeps what was typed.
-            application = services.application_eligibility_save(
-                application=application, user=request.user, answers=form.answers()
-            )
-        except DomainError as error:
-            return _refused(request, error, reference)
+        # Saved even when some answers are missing: a draft keeps what was typed.
+        answers = form.answers()
+        application = services.application_eligibility_save(application=application, user=request.user, answers=answers)
+        if valid and application.failed_eligibility:
+            return redirect("applications:not_eligible", reference=application.reference)
         if valid:
-            if application.failed_eligibility:
-                return redirect("applications:not_eligible", reference=reference)
             messages.success(request, _("Eligibility answers saved."))
-            return redirect("applications:detail", reference=reference)
-    context["form"] = form
-    return render(request, "applications/applicant/application_eligibility.html", context)
+            return _to_task_list(application)
+    return None
 
 
 @login_required
 def not_eligible(request, reference: str):
     application = _application(request, reference)
     if not application.failed_eligibility:
-        return redirect("applications:detail", reference=reference)
+        return _to_task_list(application)
     form = EligibilityForm(application=application)
     failed = [form[name] for name in application.failed_eligibility]
     return render(
@@ -318,73 +335,55 @@ def not_eligible(request, reference: str):
     )
 
 
-@login_required
-def activities(request, reference: str):
-    application, context, refusal = _step(request, reference, "activities")
-    if refusal:
-        return refusal
+@step("activities", "applications/applicant/application_activities.html")
+def activities(request, application: Application, context: dict):
     catalog = context["catalog"]
     context["stale"] = selectors.stale_claims(application, catalog)
     if not catalog.in_force:
-        # Nothing can be chosen: the page says why and shows what was chosen before.
-        return render(request, "applications/applicant/application_activities.html", context)
-    form = ActivitiesForm(*_posted(request), versions=catalog.activities, claims=application.claims.all())
+        return None  # nothing can be chosen: the page says why and shows what was chosen before
+    form = context["form"] = ActivitiesForm(
+        *_posted(request), versions=catalog.activities, claims=application.claims.all()
+    )
     if request.method == "POST":
         valid = form.is_valid()
-        try:
-            services.application_activities_save(application=application, user=request.user, choices=form.choices())
-        except DomainError as error:
-            return _refused(request, error, reference)
+        services.application_activities_save(application=application, user=request.user, choices=form.choices())
         if valid:
             messages.success(request, _("Activities saved."))
-            return redirect("applications:detail", reference=reference)
+            return _to_task_list(application)
         context["stale"] = []  # what was ticked now replaced the stale choices
-    context["form"] = form
-    return render(request, "applications/applicant/application_activities.html", context)
+    return None
 
 
-@login_required
-def goods(request, reference: str):
-    application, context, refusal = _step(request, reference, "goods")
-    if refusal:
-        return refusal
-    form = GoodsForm(*_posted(request), initial={"sells_own_goods": yes_no_initial(application.sells_own_goods)})
-    if request.method == "POST" and form.is_valid():
-        try:
-            application, removed = services.application_goods_save(
-                application=application, user=request.user, sells_own_goods=form.value()
-            )
-        except DomainError as error:
-            return _refused(request, error, reference)
-        if removed:
-            messages.info(request, _("The certificates added before were removed: %(n)d.") % {"n": removed})
-        if application.sells_own_goods:
-            return redirect("applications:certificates", reference=reference)
-        messages.success(request, _("Answer saved."))
-        return redirect("applications:detail", reference=reference)
-    context["form"] = form
-    return render(request, "applications/applicant/application_goods.html", context)
+@step("goods", "applications/applicant/application_goods.html")
+def goods(request, application: Application, context: dict):
+    initial = {"sells_own_goods": yes_no_initial(application.sells_own_goods)}
+    form = context["form"] = GoodsForm(*_posted(request), initial=initial)
+    if request.method != "POST" or not form.is_valid():
+        return None
+    sells = form.value()
+    application, removed = services.application_goods_save(
+        application=application, user=request.user, sells_own_goods=sells
+    )
+    if removed:
+        messages.info(request, _("The certificates added before were removed: %(n)d.") % {"n": removed})
+    if application.sells_own_goods:
+        return redirect("applications:certificates", reference=application.reference)
+    messages.success(request, _("Answer saved."))
+    return _to_task_list(application)
 
 
-@login_required
-def certificates(request, reference: str):
+@step("goods", "applications/applicant/application_certificates.html")
+def certificates(request, application: Application, context: dict):
     """The certificates of own production, with a form to add one."""
-    application, context, refusal = _step(request, reference, "goods")
-    if refusal:
-        return refusal
     if not application.sells_own_goods:
-        return redirect("applications:goods", reference=reference)
-    form = CertificateForm(*_posted(request, files=True))
-    if request.method == "POST" and form.is_valid():
-        try:
-            certificate = services.certificate_add(application=application, user=request.user, **form.cleaned_data)
-        except DomainError as error:
-            return _refused(request, error, reference)
-        messages.success(request, _("Certificate %(number)s added.") % {"number": certificate.number})
-        return redirect("applications:certificates", reference=reference)
-    context["form"] = form
+        return redirect("applications:goods", reference=application.reference)
+    form = context["form"] = CertificateForm(*_posted(request, files=True))
     context["certificates"] = application.certificates.all()
-    return render(request, "applications/applicant/application_certificates.html", context)
+    if request.method == "POST" and form.is_valid():
+        certificate = services.certificate_add(application=application, user=request.user, **form.cleaned_data)
+        messages.success(request, _("Certificate %(number)s added.") % {"number": certificate.number})
+        return redirect("applications:certificates", reference=application.reference)
+    return None
 
 
 @login_required
@@ -395,39 +394,33 @@ def certificate_remove(request, reference: str, pk: int):
     try:
         services.certificate_remove(certificate=certificate, user=request.user)
     except DomainError as error:
-        return _refused(request, error, reference)
+        messages.error(request, error.message)
+        return _to_task_list(application)
     messages.success(request, _("Certificate %(number)s removed.") % {"number": certificate.number})
     return redirect("applications:certificates", reference=application.reference)
 
 
-@login_required
-def check_answers(request, reference: str):
-    application, context, refusal = _step(request, reference, "check")
-    if refusal:
-        return refusal
-    return render(request, "applications/applicant/application_check.html", context)
+@step("check", "applications/applicant/application_check.html")
+def check_answers(request, application: Application, context: dict):
+    return None
 
 
-@login_required
-def declaration(request, reference: str):
-    application, context, refusal = _step(request, reference, "declaration")
-    if refusal:
-        return refusal
-    form = DeclarationForm(*_posted(request))
+@step("declaration", "applications/applicant/application_declaration.html")
+def declaration(request, application: Application, context: dict):
+    form = context["form"] = DeclarationForm(*_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             application = services.application_confirm_and_submit(application=application, user=request.user)
         except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request,
-                _("Application %(reference)s is submitted. The park reviews it within 15 working days.")
-                % {"reference": application.reference},
-            )
-            return redirect("applications:detail", reference=reference)
-    context["form"] = form
-    return render(request, "applications/applicant/application_declaration.html", context)
+            messages.error(request, error.message)  # shown here, beside the declaration: nothing was submitted
+            return None
+        messages.success(
+            request,
+            _("Application %(reference)s is submitted. The park reviews it within 15 working days.")
+            % {"reference": application.reference},
+        )
+        return _to_task_list(application)
+    return None
 
 
 @login_required
@@ -437,7 +430,8 @@ def withdraw(request, reference: str):
         try:
             services.application_withdraw(application=application, user=request.user)
         except DomainError as error:
-            return _refused(request, error, reference)
+            messages.error(request, error.message)
+            return _to_task_list(application)
         messages.success(request, _("Application %(reference)s is withdrawn.") % {"reference": reference})
         return redirect("applications:detail", reference=reference)
     if not can_withdraw(request.user, application):

@@ -2,25 +2,25 @@
 
 import datetime
 
-import magic
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from ..models import CertificateKind, Export, Organisation, Outcome, Status
+from ..applicant.forms import CertificateForm, DDMMYYYYField
+from ..models import Export, Organisation, Outcome, Status
+from ..permissions import assignable_reviewers
 from .selectors import ALL, OPEN, SORTS
-from .services import MAX_BATCH, TICK, VERIFY, Check
-
-MAX_SCAN_BYTES = 10 * 1024 * 1024
-DATE_INPUT_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
+from .services import MAX_BATCH, NO_CONFLICT_STATEMENT, TICK, VERIFY, Check
 
 
-class DDMMYYYYField(forms.DateField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
-        kwargs.setdefault("widget", forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": _("DD.MM.YYYY")}))
-        kwargs.setdefault("error_messages", {"invalid": _("Enter a date as DD.MM.YYYY, e.g. 31.12.2025.")})
-        super().__init__(**kwargs)
+def text_field(label, *, rows: int, required_message=None) -> forms.CharField:
+    """A box for words; required when `required_message` says what to write."""
+    return forms.CharField(
+        label=label,
+        required=required_message is not None,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"required": required_message} if required_message else None,
+    )
 
 
 class QueueFilterForm(forms.Form):
@@ -79,6 +79,9 @@ class QueueFilterForm(forms.Form):
         return any(self.data.get(name) for name in self.MORE)
 
 
+OUT_OF_DATE = _("The page is out of date; reload it.")
+
+
 class SeenField(forms.CharField):
     """When the reviewer's page was drawn: the application's `updated_at`, to refuse acting on a stale page."""
 
@@ -94,26 +97,31 @@ class SeenField(forms.CharField):
         try:
             return datetime.datetime.fromisoformat(value)
         except ValueError as error:
-            raise forms.ValidationError(_("The page is out of date; reload it.")) from error
+            raise forms.ValidationError(OUT_OF_DATE) from error
 
 
-class TakeForm(forms.Form):
-    no_conflict = forms.BooleanField(
-        label=_(
-            "I declare that I have no conflict of interest with this organisation: I am not its member, employee, "
-            "founder or relative of one, and have no interest in the outcome."
-        ),
-        required=False,
-    )
+class ScreenForm(forms.Form):
+    """A form of the review screen, made for one application (whose data some of them need)."""
+
+    def __init__(self, *args, application=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.application = application
 
 
-class AssignForm(forms.Form):
+class TakeForm(ScreenForm):
+    """Taking an application, or declaring on one: the reviewer confirms the statement of no conflict."""
+
+    no_conflict = forms.BooleanField(label=NO_CONFLICT_STATEMENT, required=False)
+
+
+class AssignForm(ScreenForm):
+    """The reviewers a lead may assign: permissions.assignable_reviewers (never a member of the applicant)."""
+
     reviewer = forms.ModelChoiceField(label=_("Assign to"), queryset=get_user_model().objects.none())
 
-    def __init__(self, *args, reviewers=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if reviewers is not None:
-            self.fields["reviewer"].queryset = reviewers
+        self.fields["reviewer"].queryset = assignable_reviewers(self.application)
 
 
 class CheckForm(forms.Form):
@@ -135,52 +143,34 @@ class CheckForm(forms.Form):
             choices=[(value, choices[value]) for value in (check.passed, check.failed)],
             widget=forms.RadioSelect,
         )
-        self.fields["note"] = forms.CharField(
-            label=note_label, required=False, widget=forms.Textarea(attrs={"rows": 2})
-        )
+        self.fields["note"] = text_field(note_label, rows=2)
 
     @property
     def choice(self):
         return self[self.choice_name]
 
 
-class RequestChangesForm(forms.Form):
-    message = forms.CharField(
-        label=_("Message to the applicant: what should they change?"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+class RequestChangesForm(ScreenForm):
+    message = text_field(_("Message to the applicant: what should they change?"), rows=4)
     seen = SeenField()
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(ScreenForm):
     outcome = forms.ChoiceField(
         label=_("Decision"),
         choices=[(Outcome.APPROVED, _("Approve")), (Outcome.REJECTED, _("Reject"))],
         widget=forms.RadioSelect,
     )
-    reasons = forms.CharField(
-        label=_("Reasons (sent to the applicant; required for a rejection)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    reasons = text_field(_("Reasons (sent to the applicant; required for a rejection)"), rows=4)
     seen = SeenField()
 
 
-class InternalNoteForm(forms.Form):
-    body = forms.CharField(
-        label=_("Internal note (staff only)"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Write the note.")},
-    )
+class InternalNoteForm(ScreenForm):
+    body = text_field(_("Internal note (staff only)"), rows=3, required_message=_("Write the note."))
 
 
-class ApplicantMessageForm(forms.Form):
-    body = forms.CharField(
-        label=_("Message to the applicant"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Write the message.")},
-    )
+class ApplicantMessageForm(ScreenForm):
+    body = text_field(_("Message to the applicant"), rows=3, required_message=_("Write the message."))
 
 
 class ReceivedStartForm(forms.Form):
@@ -191,7 +181,9 @@ class ReceivedStartForm(forms.Form):
 
 
 class ReceivedDetailsForm(forms.Form):
-    """Step 2: the answers given on paper. One explanation field per activity in force on the date."""
+    """Step 2: the answers given on paper. One explanation field per activity in force on the date, and the
+    certificate of own production as the applicant adds one (applicant/forms.CertificateForm, its fields
+    named "certificate_<field>"), checked only when the company sells goods it produces."""
 
     eligibility_declared = forms.BooleanField(
         label=_(
@@ -201,25 +193,13 @@ class ReceivedDetailsForm(forms.Form):
         required=False,
     )
     sells_own_goods = forms.BooleanField(label=_("The company sells goods it produces"), required=False)
-    certificate_kind = forms.ChoiceField(
-        label=_("Certificate kind"), required=False, choices=[("", "—"), *CertificateKind.choices]
-    )
-    certificate_number = forms.CharField(label=_("Certificate number"), required=False, max_length=64)
-    certificate_issued_on = DDMMYYYYField(label=_("Issued on"), required=False)
-    certificate_valid_until = DDMMYYYYField(label=_("Valid until"), required=False)
-    certificate_issuer = forms.CharField(label=_("Issued by"), required=False, max_length=255)
-    certificate_goods = forms.CharField(
-        label=_("Goods covered"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    certificate_scan = forms.FileField(label=_("Scan (PDF)"), required=False)
 
-    def __init__(self, *args, activities=(), **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, files=None, *, activities=(), **kwargs):
+        super().__init__(data, files, **kwargs)
+        self.certificate = CertificateForm(data, files, prefix="certificate")
         self.activities = list(activities)
         for version in self.activities:
-            self.fields[f"explanation_{version.provision_id}"] = forms.CharField(
-                label=str(version.provision.label), required=False, widget=forms.Textarea(attrs={"rows": 2})
-            )
+            self.fields[f"explanation_{version.provision_id}"] = text_field(str(version.provision.label), rows=2)
 
     def activity_fields(self):
         return [(version, self[f"explanation_{version.provision_id}"]) for version in self.activities]
@@ -235,47 +215,13 @@ class ReceivedDetailsForm(forms.Form):
         data = super().clean()
         if not any(data.get(f"explanation_{v.provision_id}", "").strip() for v in self.activities):
             raise forms.ValidationError(_("Enter what the company does for at least one activity it claims."))
-        if data.get("sells_own_goods"):
-            needed = [
-                "certificate_kind",
-                "certificate_number",
-                "certificate_issued_on",
-                "certificate_valid_until",
-                "certificate_issuer",
-                "certificate_goods",
-                "certificate_scan",
-            ]
-            for name in needed:
-                if not data.get(name):
-                    self.add_error(name, _("Required when the company sells goods it produces."))
-            scan = data.get("certificate_scan")
-            if scan:
-                head = scan.read(2048)
-                scan.seek(0)
-                if magic.from_buffer(head, mime=True) != "application/pdf":
-                    self.add_error("certificate_scan", _("The scan must be a PDF document: this file is not one."))
-                elif scan.size > MAX_SCAN_BYTES:
-                    self.add_error("certificate_scan", _("The scan is larger than 10 MB."))
-            issued, until = data.get("certificate_issued_on"), data.get("certificate_valid_until")
-            if issued and until and until < issued:
-                self.add_error("certificate_valid_until", _("“Valid until” cannot be before “issued on”."))
+        if data.get("sells_own_goods") and not self.certificate.is_valid():
+            raise forms.ValidationError(_("Complete the certificate of own production: see the fields marked below."))
         return data
 
     def certificates(self) -> list[dict]:
-        data = self.cleaned_data
-        if not data.get("sells_own_goods"):
-            return []
-        return [
-            {
-                "kind": data["certificate_kind"],
-                "number": data["certificate_number"].strip(),
-                "issued_on": data["certificate_issued_on"],
-                "valid_until": data["certificate_valid_until"],
-                "issuer": data["certificate_issuer"],
-                "goods": data["certificate_goods"],
-                "scan": data["certificate_scan"],
-            }
-        ]
+        """The certificate to attach (review/services.application_register_received), if goods are sold."""
+        return [self.certificate.cleaned_data] if self.cleaned_data.get("sells_own_goods") else []
 
 
 class ReferencesField(forms.Field):

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, DateField, Exists, F, OuterRef, Q, QuerySet, When
-from django.db.models.functions import TruncDate, Upper
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,11 +29,12 @@ from ..models import (
 from ..roles import LEAD_REVIEWERS, REVIEWERS
 from ..workflow import ASSIGNABLE, AWAITING_PARK, CLOCK_RUNNING
 from ..working_days import (
+    ReviewClock,
+    clock_start,
     latest_clock_start_due_by,
     latest_clock_start_overdue_on,
-    review_due_on,
+    review_clock,
     working_days_ago,
-    working_days_left,
 )
 from .services import approval_problems, certificate_answers, own_production_finding
 
@@ -81,22 +82,10 @@ def _user_id(value: str, user) -> int | None:
     return user.pk if value == "me" else int(value) if value.isdigit() else None
 
 
-def with_review_clock(queryset: QuerySet) -> QuerySet:
-    """Annotate `clock_from`: the day the park's 15 working days start. The reference date for the first
-    submission (the date received for an application registered by staff); the day of the latest
-    submission after the applicant answered a request for changes."""
-    return queryset.annotate(
-        clock_from=Case(
-            When(submission_count__gt=1, then=TruncDate("submitted_at")),
-            default=F("reference_date"),
-            output_field=DateField(),
-        )
-    )
-
-
 def review_queue(*, user, filters: QueueFilters, today: datetime.date) -> QuerySet:
     """Every application that is not a draft, filtered and sorted as the reviewer asked."""
-    queryset = with_review_clock(Application.objects.not_draft().select_related("organisation", "assigned_reviewer"))
+    queryset = Application.objects.not_draft().select_related("organisation", "assigned_reviewer")
+    queryset = queryset.annotate(clock_from=clock_start())
     if filters.status == OPEN:
         queryset = queryset.filter(status__in=AWAITING_PARK)
     elif filters.status in Status.values:
@@ -141,32 +130,11 @@ def review_queue(*, user, filters: QueueFilters, today: datetime.date) -> QueryS
 @dataclass(frozen=True)
 class QueueRow:
     application: Application
-    due_on: datetime.date | None
-    days_left: int | None  # None when the clock is not running
-
-    @property
-    def overdue(self) -> bool:
-        return self.days_left is not None and self.days_left < 0
-
-    @property
-    def days_overdue(self) -> int:
-        return -self.days_left if self.overdue else 0
+    clock: ReviewClock | None  # None when the clock is not running
 
 
 def queue_rows(applications, *, today: datetime.date) -> list[QueueRow]:
-    rows = []
-    for application in applications:
-        if application.status in CLOCK_RUNNING and application.clock_from:
-            rows.append(
-                QueueRow(
-                    application,
-                    review_due_on(application.clock_from),
-                    working_days_left(application.clock_from, today),
-                )
-            )
-        else:
-            rows.append(QueueRow(application, None, None))
-    return rows
+    return [QueueRow(application, review_clock(application, today)) for application in applications]
 
 
 def activity_choices() -> list[tuple[str, str]]:
@@ -442,7 +410,7 @@ def workload(*, user, today: datetime.date, team: bool) -> Workload:
         & Q(clock_from__gt=latest_clock_start_due_by(today - datetime.timedelta(days=1)))
         & Q(clock_from__lte=latest_clock_start_due_by(week_ends))
     )
-    applications = with_review_clock(Application.objects.filter(status__in=ASSIGNABLE))
+    applications = Application.objects.filter(status__in=ASSIGNABLE).annotate(clock_from=clock_start())
     decisions = Decision.objects.filter(
         decided_at__gte=_start_of(month_starts), decided_at__lt=_start_of(today + datetime.timedelta(days=1))
     )
@@ -484,7 +452,8 @@ def workload(*, user, today: datetime.date, team: bool) -> Workload:
 
     result = Workload(today=today, week_ends=week_ends, month_starts=month_starts, mine=load(user, "me"), team=[])
     result.urgent = queue_rows(
-        with_review_clock(Application.objects.filter(status__in=AWAITING_PARK, assigned_reviewer=user))
+        Application.objects.filter(status__in=AWAITING_PARK, assigned_reviewer=user)
+        .annotate(clock_from=clock_start())
         .select_related("organisation")
         .order_by("clock_from", "reference")[:URGENT_ROWS],
         today=today,

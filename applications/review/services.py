@@ -27,6 +27,7 @@ from ..models import (
     Application,
     Certificate,
     CertificateKind,
+    ConflictDeclaration,
     Decision,
     InternalNote,
     Notification,
@@ -46,6 +47,7 @@ from ..permissions import (
     can_batch_assign,
     can_be_assigned,
     can_decide,
+    can_declare,
     can_message_applicant,
     can_register_received,
     can_request_changes,
@@ -53,6 +55,7 @@ from ..permissions import (
     can_tick,
     can_use_review,
     can_verify,
+    has_declared,
     require,
 )
 from ..workflow import DomainError, apply_transition, lock, save_with_history
@@ -82,6 +85,42 @@ def _locked(application: Application) -> Application:
 # --- take and assign ------------------------------------------------------------------------------
 
 
+# What a reviewer declares (the words are kept with each declaration, as they were confirmed).
+NO_CONFLICT_STATEMENT = gettext_lazy(
+    "I declare that I have no conflict of interest with this organisation: I am not its member, employee, "
+    "founder or relative of one, and have no interest in the outcome."
+)
+
+
+def _declare(application: Application, user, no_conflict: bool) -> None:
+    """Record `user`'s declaration on the locked application, unless they made it before; refused (nothing
+    written) unless they confirmed the statement now."""
+    if not no_conflict:
+        raise DomainError(
+            _("Declare that you have no conflict of interest with %(organisation)s before taking the application.")
+            % {"organisation": application.organisation.name},
+            field_errors={"no_conflict": _("Tick the declaration to go on.")},
+        )
+    if not has_declared(user, application):
+        declaration = ConflictDeclaration(application=application, author=user, statement=str(NO_CONFLICT_STATEMENT))
+        save_with_history(declaration, user=user, reason=_("Declared no conflict of interest"))
+    # Shown beside the assigned reviewer's name (Application.no_conflict_declared).
+    application.no_conflict_declared = application.no_conflict_declared or application.assigned_reviewer_id == user.pk
+
+
+@transaction.atomic
+def conflict_declare(*, application: Application, user, no_conflict: bool) -> Application:
+    """A staff member declares no conflict of interest with the applicant organisation: every one of them
+    does before acting on the application (a lead reviewer too, and a colleague adding an internal note)."""
+    require(can_use_review(user))
+    application = _locked(application)
+    require(can_declare(user, application))
+    _declare(application, user, no_conflict)
+    if application.assigned_reviewer_id == user.pk:
+        save_with_history(application, user=user, reason=_("Reviewer declared no conflict of interest"))
+    return application
+
+
 @transaction.atomic
 def application_take(*, application: Application, user, no_conflict: bool) -> Application:
     """The reviewer takes an unassigned (or assigned-to-them) application, declaring no conflict of interest.
@@ -92,18 +131,12 @@ def application_take(*, application: Application, user, no_conflict: bool) -> Ap
     require(can_use_review(user))
     application = _locked(application)
     require(can_take(user, application))
-    if not no_conflict:
-        raise DomainError(
-            _("Declare that you have no conflict of interest with %(organisation)s before taking the application.")
-            % {"organisation": application.organisation.name}
-        )
-    if application.status == Status.IN_REVIEW:
-        application.no_conflict_declared = True
-        return save_with_history(application, user=user, reason=_("Reviewer declared no conflict of interest"))
-    if application.assigned_reviewer_id is None:
+    if application.status == Status.SUBMITTED and application.assigned_reviewer_id is None:
         application.assigned_reviewer = user
         application.assigned_at = timezone.now()
-    application.no_conflict_declared = True
+    _declare(application, user, no_conflict)
+    if application.status == Status.IN_REVIEW:
+        return save_with_history(application, user=user, reason=_("Reviewer declared no conflict of interest"))
     return apply_transition(
         application, "start_review", user=user, reason=_("Review started; reviewer declared no conflict of interest")
     )
@@ -120,8 +153,9 @@ def application_assign(*, application: Application, user, reviewer) -> Applicati
         raise DomainError(_("The application is already assigned to %(user)s.") % {"user": reviewer})
     application.assigned_reviewer = reviewer
     application.assigned_at = timezone.now()
-    # The declaration is personal: the newly assigned reviewer makes it when taking the application.
-    application.no_conflict_declared = False
+    # The declaration is personal: the newly assigned reviewer makes it when taking the application (unless
+    # they declared on it before).
+    application.no_conflict_declared = has_declared(reviewer, application)
     save_with_history(application, user=user, reason=_("Assigned to %(user)s by a lead reviewer") % {"user": reviewer})
     if reviewer.pk != user.pk:
         staff_event_write(user=reviewer, kind=StaffEvent.Kind.ASSIGNED, application=application, actor=user)

@@ -11,11 +11,21 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from catalog.models import LegalAct, Provision, ProvisionVersion, format_date
 
-from ..models import ActivityClaim, ApplicantMessage, Application, Certificate, Decision, InternalNote, Organisation
+from ..models import (
+    ActivityClaim,
+    ApplicantMessage,
+    Application,
+    Certificate,
+    ConflictDeclaration,
+    Decision,
+    InternalNote,
+    Organisation,
+)
 
 # Bookkeeping that says nothing to an auditor.
 SKIPPED_FIELDS = {"id", "created_at", "updated_at", "scan_size", "snapshot"}
@@ -36,7 +46,7 @@ class TimelineEntry:
     action: str  # "+", "~" or "-"
     reason: str
     changes: list[Change]
-    kind: str  # application, claim, certificate, decision, note, message
+    kind: str  # application, claim, certificate, decision, note, message, declaration
 
 
 def _history_sources(application: Application):
@@ -48,6 +58,7 @@ def _history_sources(application: Application):
         ("decision", Decision, Decision.history.filter(application_id=application.pk)),
         ("note", InternalNote, InternalNote.history.filter(application_id=application.pk)),
         ("message", ApplicantMessage, ApplicantMessage.history.filter(application_id=application.pk)),
+        ("declaration", ConflictDeclaration, ConflictDeclaration.history.filter(application_id=application.pk)),
     ]
 
 
@@ -114,7 +125,7 @@ def application_timeline(application: Application) -> list[TimelineEntry]:
         if isinstance(value, bool):
             return _("yes") if value else _("no")
         if isinstance(value, datetime.datetime):
-            return timezone.localtime(value).strftime("%d.%m.%Y %H:%M")
+            return date_format(timezone.localtime(value), "d.m.Y H:i")
         if isinstance(value, datetime.date):
             return format_date(value)
         if isinstance(value, list):
@@ -172,4 +183,6 @@ def _subject(kind: str, row, provisions) -> str:
         return _("Decision")
     if kind == "note":
         return _("Internal note")
+    if kind == "declaration":
+        return _("Declaration of no conflict of interest")
     return _("Message to the applicant")

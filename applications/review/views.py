@@ -3,6 +3,8 @@ service of review/services.py, redirect with a message (or show the page again, 
 refusal). What the screen offers follows the same predicates the services enforce (`may`)."""
 
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -13,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from catalog.models import format_date
@@ -23,7 +26,6 @@ from ..models import Application, Certificate, Export, StaffPreference
 from ..permissions import (
     ALLOWED,
     Permission,
-    assignable_reviewers,
     can_assign,
     can_batch_assign,
     is_member_of_application,
@@ -34,8 +36,8 @@ from ..permissions import (
     staff_scan_certificate,
 )
 from ..roles import roles_for
-from ..workflow import CLOCK_RUNNING, DomainError
-from ..working_days import review_due_on, working_days_left
+from ..workflow import DomainError
+from ..working_days import clock_start, review_clock
 from . import exports as exports_module
 from . import services as review
 from .forms import (
@@ -344,19 +346,9 @@ def _screen_context(request, application: Application, bound: dict | None = None
             )
     seen = {"seen": application.updated_at.isoformat()}
     may = review_actions(request.user, application)
-    status = application.status
-    clock_from = (
-        timezone.localtime(application.submitted_at).date()
-        if application.submission_count > 1
-        else application.reference_date
-    )
-    due_on = review_due_on(clock_from) if status in CLOCK_RUNNING and clock_from else None
-    days_left = working_days_left(clock_from, today) if due_on else None
     return {
         "may": may,
-        "due_on": due_on,
-        "days_left": days_left,
-        "days_overdue": -days_left if days_left is not None and days_left < 0 else 0,
+        "clock": review_clock(application, today),
         "eligibility": [
             (Application._meta.get_field(name).verbose_name, getattr(application, name))
             for name in Application.ELIGIBILITY_FIELDS
@@ -365,10 +357,8 @@ def _screen_context(request, application: Application, bound: dict | None = None
         "screen": screen,
         "is_member": is_member_of_application(request.user, application),
         "assigned_to_me": application.assigned_reviewer_id == request.user.pk,
-        "take_form": bound.get("take") or TakeForm(),
-        "assign_form": (bound.get("assign") or AssignForm(reviewers=assignable_reviewers(application)))
-        if may["assign"]
-        else None,
+        "take_form": bound.get("take") or bound.get("declare") or TakeForm(),
+        "assign_form": (bound.get("assign") or AssignForm(application=application)) if may["assign"] else None,
         "request_changes_form": bound.get("request_changes") or RequestChangesForm(initial=seen),
         "decision_form": bound.get("decision") or DecisionForm(initial=seen),
         "note_form": bound.get("note") or InternalNoteForm(),
@@ -378,13 +368,13 @@ def _screen_context(request, application: Application, bound: dict | None = None
 
 
 def _application(request, reference: str) -> Application:
-    return staff_application(
-        request.user, reference, Application.objects.select_related("organisation", "assigned_reviewer", "act")
-    )
+    queryset = Application.objects.select_related("organisation", "assigned_reviewer", "act")
+    return staff_application(request.user, reference, queryset.annotate(clock_from=clock_start()))
 
 
 @staff_required
-def application_detail(request, reference: str):
+def screen(request, reference: str):
+    """The review screen of one application: what was claimed, the checks, and what the user may do now."""
     application = _application(request, reference)
     return render(request, "applications/review/application_detail.html", _screen_context(request, application))
 
@@ -409,133 +399,95 @@ def _back(application: Application, anchor: str = ""):
     return redirect(f"{url}#{anchor}" if anchor else url)
 
 
-def _act(request, reference: str, *, key, form_for, invalid: str, act, anchor: str = "", role=None):
-    """The one shape of every action on the review screen. A GET goes back to the screen. A POST parses its
-    form (`form_for(application, data)`), calls the service through `act(application, cleaned_data)`, which
-    returns the message to show, and goes back to the screen. A refusal (an invalid form says `invalid`)
-    shows the screen again with the message and everything typed, status 422. `role`, when given, is a
-    predicate the user must pass first, or get 403 with its reason."""
-    application = _application(request, reference)
-    if request.method != "POST":
-        return _back(application, anchor)
-    if role is not None:
-        permission = role(request.user, application)
-        if not permission:
-            raise PermissionDenied(permission.reason)
-    form = form_for(application, request.POST)
-    try:
-        if not form.is_valid():
-            raise DomainError(invalid)
-        done = act(application, form.cleaned_data)
-    except DomainError as error:
-        return _refused(request, application, error, key, form)
-    messages.success(request, done)
-    return _back(application, anchor)
+# --- the actions of the review screen: one view, one table -----------------------------------------------
+
+
+def _take(user, application, data) -> str:
+    review.application_take(application=application, user=user, no_conflict=data["no_conflict"])
+    return _("You have taken %(ref)s into review.") % {"ref": application.reference}
+
+
+def _declare(user, application, data) -> str:
+    review.conflict_declare(application=application, user=user, no_conflict=data["no_conflict"])
+    return _("Your declaration of no conflict of interest is recorded.")
+
+
+def _assign(user, application, data) -> str:
+    review.application_assign(application=application, user=user, reviewer=data["reviewer"])
+    return _("Assigned to %(user)s.") % {"user": data["reviewer"]}
+
+
+def _request_changes(user, application, data) -> str:
+    review.application_request_changes(application=application, user=user, message=data["message"], seen=data["seen"])
+    return _("The application went back to the applicant with your message.")
+
+
+def _decide(user, application, data) -> str:
+    outcome, reasons, seen = data["outcome"], data["reasons"], data["seen"]
+    decision = review.decision_record(application=application, user=user, outcome=outcome, reasons=reasons, seen=seen)
+    return _("Decision recorded: %(outcome)s.") % {"outcome": decision.get_outcome_display().lower()}
+
+
+def _note(user, application, data) -> str:
+    review.internal_note_add(application=application, user=user, body=data["body"])
+    return _("Internal note added. Only staff see it.")
+
+
+def _message(user, application, data) -> str:
+    review.applicant_message_send(application=application, user=user, body=data["body"])
+    return _("Message sent to the applicant.")
 
 
 def _lead_reviewer(user, application) -> Permission:
-    """Assigning is a lead reviewer's: anyone else gets 403 (its state is the service's to refuse)."""
+    """Assigning is a lead reviewer's: anyone else gets 403 (the application's state is the service's to refuse)."""
     return ALLOWED if roles_for(user).lead_reviewer else can_assign(user, application)
 
 
-@staff_required
-def application_take(request, reference: str):
-    def act(application, data):
-        review.application_take(application=application, user=request.user, no_conflict=data["no_conflict"])
-        return _("You have taken %(ref)s into review.") % {"ref": application.reference}
+@dataclass(frozen=True)
+class Action:
+    form: type  # a ScreenForm
+    invalid: str  # the refusal of a form that does not parse
+    run: Callable  # (user, application, cleaned data) -> the message to show once done
+    anchor: str = ""  # where on the screen to come back to
+    role: Callable | None = None  # a predicate the user must pass first, or get 403
 
-    return _act(request, reference, key="take", form_for=lambda _a, data: TakeForm(data), invalid="", act=act)
 
-
-@staff_required
-def application_assign(request, reference: str):
-    def act(application, data):
-        review.application_assign(application=application, user=request.user, reviewer=data["reviewer"])
-        return _("Assigned to %(user)s.") % {"user": data["reviewer"]}
-
-    return _act(
-        request,
-        reference,
-        key="assign",
-        form_for=lambda application, data: AssignForm(data, reviewers=assignable_reviewers(application)),
-        invalid=_("Choose a reviewer."),
-        act=act,
-        role=_lead_reviewer,
-    )
+# The key is also the form's name in the screen's context ("take" -> take_form), as _screen_context binds it.
+ACTIONS = {
+    "take": Action(TakeForm, "", _take),
+    "declare": Action(TakeForm, "", _declare),
+    "assign": Action(AssignForm, gettext_lazy("Choose a reviewer."), _assign, role=_lead_reviewer),
+    "request_changes": Action(
+        RequestChangesForm, gettext_lazy("The page is out of date; reload it."), _request_changes
+    ),
+    "decision": Action(DecisionForm, gettext_lazy("Choose “approve” or “reject”."), _decide),
+    "note": Action(InternalNoteForm, gettext_lazy("Write the note."), _note, anchor="notes"),
+    "message": Action(ApplicantMessageForm, gettext_lazy("Write the message."), _message, anchor="notes"),
+}
 
 
 @staff_required
-def request_changes(request, reference: str):
-    def act(application, data):
-        review.application_request_changes(
-            application=application, user=request.user, message=data["message"], seen=data["seen"]
-        )
-        return _("The application went back to the applicant with your message.")
-
-    return _act(
-        request,
-        reference,
-        key="request_changes",
-        form_for=lambda _a, data: RequestChangesForm(data),
-        invalid=_("The page is out of date; reload it."),
-        act=act,
-    )
-
-
-@staff_required
-def decide(request, reference: str):
-    def act(application, data):
-        decision = review.decision_record(
-            application=application,
-            user=request.user,
-            outcome=data["outcome"],
-            reasons=data["reasons"],
-            seen=data["seen"],
-        )
-        return _("Decision recorded: %(outcome)s.") % {"outcome": decision.get_outcome_display().lower()}
-
-    return _act(
-        request,
-        reference,
-        key="decision",
-        form_for=lambda _a, data: DecisionForm(data),
-        invalid=_("Choose “approve” or “reject”."),
-        act=act,
-    )
-
-
-@staff_required
-def note_add(request, reference: str):
-    def act(application, data):
-        review.internal_note_add(application=application, user=request.user, body=data["body"])
-        return _("Internal note added. Only staff see it.")
-
-    return _act(
-        request,
-        reference,
-        key="note",
-        form_for=lambda _a, data: InternalNoteForm(data),
-        invalid=_("Write the note."),
-        act=act,
-        anchor="notes",
-    )
-
-
-@staff_required
-def message_send(request, reference: str):
-    def act(application, data):
-        review.applicant_message_send(application=application, user=request.user, body=data["body"])
-        return _("Message sent to the applicant.")
-
-    return _act(
-        request,
-        reference,
-        key="message",
-        form_for=lambda _a, data: ApplicantMessageForm(data),
-        invalid=_("Write the message."),
-        act=act,
-        anchor="notes",
-    )
+def act(request, reference: str, action: str):
+    """Every action of the review screen but the ticks. A GET goes back to the screen. A POST parses the
+    action's form, calls its service and goes back with the message. A refusal (or a form that does not
+    parse) shows the screen again with the message and everything typed, status 422."""
+    spec = ACTIONS[action]
+    application = _application(request, reference)
+    if request.method != "POST":
+        return _back(application, spec.anchor)
+    if spec.role is not None:
+        permission = spec.role(request.user, application)
+        if not permission:
+            raise PermissionDenied(permission.reason)
+    form = spec.form(request.POST, application=application)
+    try:
+        if not form.is_valid():
+            raise DomainError(spec.invalid)
+        done = spec.run(request.user, application, form.cleaned_data)
+    except DomainError as error:
+        return _refused(request, application, error, action, form)
+    messages.success(request, done)
+    return _back(application, spec.anchor)
 
 
 # --- ticks and verifications: one view for both kinds of check -------------------------------------------

@@ -177,3 +177,71 @@ def test_an_invitation_cannot_be_taken_by_another_account(inviter_client, client
 def test_a_forged_invitation_link_is_refused(client):
     response = client.get(reverse("applications:invitation_accept", args=["not-a-signed-token"]), follow=True)
     assert "This invitation link is not valid any more" in response.content.decode()
+
+
+# Park staff act for the park, never for an applicant -------------------------------------------------------
+
+STAFF_REFUSAL = "Park staff and catalog editors act for the park: they cannot register or join an organisation."
+
+
+@pytest.mark.parametrize("who", ["rev", "lead", "editor", "admin_user"])
+def test_staff_cannot_register_an_organisation(client, request, who):
+    """Not offered at /my/, refused with the reason at /organisations/new/ (GET and POST) and in the service."""
+    from applications.applicant.services import organisation_create
+    from applications.workflow import DomainError
+
+    user = request.getfixturevalue(who)
+    client.force_login(user)
+    page = client.get(reverse("applications:dashboard")).content.decode()
+    assert reverse("applications:organisation_create") not in page and STAFF_REFUSAL in page
+    for method in ("get", "post"):
+        response = getattr(client, method)(
+            reverse("applications:organisation_create"), {"name": "Park LLP", "bin": "940140000385"}
+        )
+        assert response.status_code == 403 and STAFF_REFUSAL in response.content.decode(), method
+    with pytest.raises(DomainError, match="cannot register or join"):
+        organisation_create(
+            user=user,
+            name="Park LLP",
+            bin="940140000385",
+            legal_address="Mangilik El 55/8, Astana",
+            director="A. Director",
+            contact_email="office@example.kz",
+            contact_phone="+7 7172 000000",
+        )
+    assert not Membership.objects.filter(user=user).exists()
+
+
+def test_staff_cannot_be_invited_into_an_organisation(inviter_client, rev):
+    response = inviter_client.post(
+        reverse("applications:organisation_invite", args=[inviter_client.organisation.pk]),
+        {"email": rev.email},
+        follow=True,
+    )
+    assert STAFF_REFUSAL in response.content.decode()
+    assert not Membership.objects.filter(user=rev).exists()
+
+
+def test_staff_cannot_accept_an_invitation(inviter_client, client, django_capture_on_commit_callbacks):
+    """An address invited before it became a staff account (or a staff member following a colleague's link)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        inviter_client.post(
+            reverse("applications:organisation_invite", args=[inviter_client.organisation.pk]),
+            {"email": "new@steppe.kz"},
+        )
+    link = re.search(r"http://testserver(/\S+)", mail.outbox[0].body).group(1)
+    from tests.factories import reviewer
+
+    client.force_login(reviewer("new@steppe.kz"))
+    response = client.get(link, follow=True)
+    assert STAFF_REFUSAL in response.content.decode()
+    assert not Membership.objects.filter(user__username="new@steppe.kz").exists()
+    assert Invitation.objects.get().accepted_at is None
+
+
+def test_admin_cannot_make_staff_a_member(rev, organisation):
+    """Django admin's membership inline validates the model, which refuses staff too."""
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="cannot register or join"):
+        Membership(organisation=organisation, user=rev).full_clean()

@@ -246,6 +246,37 @@ def test_the_sweep_gives_up_after_max_attempts(draft, people, django_capture_on_
     assert mail.outbox == []
 
 
+def test_an_operator_retries_the_given_up_ones_with_given_up_too(draft, people, django_capture_on_commit_callbacks):
+    """README: once the cause is fixed, `send_pending_notifications --given-up-too` sends those left after
+    MAX_ATTEMPTS failures too; without the option they stay left."""
+    with mock.patch("applications.notifications.send_mail", side_effect=OSError("no route to host")):
+        submit(draft, people, django_capture_on_commit_callbacks)
+        for _ in range(notifications.MAX_ATTEMPTS):
+            send_pending_notifications()
+    out = StringIO()
+    call_command("send_pending_notifications", stdout=out)
+    assert "0 sent, 0 failed" in out.getvalue() and mail.outbox == []
+    with mock.patch("applications.notifications.send_mail", side_effect=OSError("still down")):
+        call_command("send_pending_notifications", "--given-up-too", stdout=out)
+    notification = Notification.objects.get()
+    assert notification.attempts == notifications.MAX_ATTEMPTS + 1 and notification.last_error == "OSError: still down"
+    out = StringIO()
+    call_command("send_pending_notifications", "--given-up-too", stdout=out)
+    assert "1 sent, 0 failed" in out.getvalue()
+    notification.refresh_from_db()
+    assert notification.sent_at is not None and len(mail.outbox) == 1
+    call_command("send_pending_notifications", "--given-up-too", stdout=out)  # sent once, never twice
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize("limit", ["-5", "0", "many"])
+def test_a_bad_limit_is_refused_with_a_clear_message(limit):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="argument --limit: a whole number of at least 1"):
+        call_command("send_pending_notifications", "--limit", limit)
+
+
 def test_a_worker_retries_a_failed_send_with_backoff(draft, people, django_capture_on_commit_callbacks):
     with mock.patch.object(send_notification, "delay"):  # queued, not yet run
         submit(draft, people, django_capture_on_commit_callbacks)

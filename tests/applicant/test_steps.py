@@ -216,6 +216,8 @@ def test_a_certificate_with_its_scan_is_added(in_2025, member_client, member, se
             },
             "“scan.pdf” is named like a PDF, but its content is not a PDF (it is a text file).",
         ),
+        # validators.validate_pdf_scan's own words, not the form field's "The submitted file is empty."
+        ({"scan": SimpleUploadedFile("empty.pdf", b"")}, "The selected file is empty."),
     ],
 )
 def test_certificate_refusals_are_shown_beside_the_field_and_the_rest_kept(

@@ -18,6 +18,7 @@ ACT_KEYS = {
     "valid_until",
     "abrogated_from",
     "abrogated_by",
+    "sets_no_own_production_criteria",
 }
 ITEM_KEYS = {
     "appendix",
@@ -41,7 +42,16 @@ def test_the_shape_and_values_on_31_12_2025(client):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     data = response.json()
-    assert set(data) == {"on", "in_force", "notice", "act", "activities", "own_production_criteria"}
+    assert set(data) == {
+        "on", "in_force", "notice", "act", "activities", "own_production_criteria", "own_production_criteria_state",
+        "own_production_criteria_notice", "checked_against_official_publication", "checked_sentence",
+    }  # fmt: skip
+    assert data["own_production_criteria_state"] == "listed"
+    assert data["own_production_criteria_notice"] is None
+    assert data["checked_against_official_publication"] is None
+    assert (
+        data["checked_sentence"] == "No check of this catalog against the official publication has been recorded yet."
+    )
     assert data["on"] == "2025-12-31"
     assert data["in_force"] is True
     assert data["notice"].startswith("Order 37/RD took effect not earlier than 27.04.2019 (unconfirmed)")
@@ -54,6 +64,7 @@ def test_the_shape_and_values_on_31_12_2025(client):
         "valid_until": "2029-01-01",
         "abrogated_from": "2026-01-01",
         "abrogated_by": "521/NK",
+        "sets_no_own_production_criteria": False,
     }
     assert set(data["act"]) == ACT_KEYS
     for item in data["activities"] + data["own_production_criteria"]:
@@ -104,6 +115,10 @@ def test_nothing_in_force_from_01_01_2026(client):
         "act": None,
         "activities": [],
         "own_production_criteria": [],
+        "own_production_criteria_state": "no_list",
+        "own_production_criteria_notice": "No list is in force, so no criteria of own production apply.",
+        "checked_against_official_publication": None,
+        "checked_sentence": "No check of this catalog against the official publication has been recorded yet.",
     }
 
 

@@ -130,3 +130,34 @@ def test_a_reviewer_works_an_application_end_to_end(page, live_server):
     expect(page.locator("tbody")).to_contain_text("Changes requested from the applicant")
     expect(page.locator("tbody")).to_contain_text("Submitted again after changes")
     screenshot(page, "review-07-timeline")
+
+
+def test_a_lead_reviewer_declares_before_acting_and_staff_do_not_register_organisations(page, live_server):
+    from applications.review import services as review
+
+    rev = reviewer("reviewer@example.com")
+    lead = reviewer("lead@example.com", lead=True)
+    application = submitted_application(
+        organisation=OrganisationFactory(name="Steppe Code LLP"), on=datetime.date(2025, 10, 6)
+    )
+    review.application_take(application=application, user=rev, no_conflict=True)
+    sign_in(page, live_server, lead)
+
+    page.goto(f"{live_server.url}/review/{application.reference}/")
+    expect(page.get_by_role("heading", name="Declare no conflict of interest")).to_be_visible()
+    expect(page.get_by_role("button", name="Record the decision")).to_have_count(0)
+    screenshot(page, "review-08-lead-declares")
+    page.get_by_label("I declare that I have no conflict of interest").check()
+    page.get_by_role("button", name="Declare").click()
+    expect(page.get_by_role("alert").first).to_contain_text("Your declaration of no conflict of interest is recorded.")
+    expect(page.get_by_role("button", name="Record the decision")).to_be_visible()
+    screenshot(page, "review-09-lead-declared")
+
+    page.goto(f"{live_server.url}/review/{application.reference}/timeline/")
+    expect(page.locator("tr.kind-declaration")).to_have_count(2)  # the reviewer's, when taking, and the lead's
+    screenshot(page, "review-10-timeline-declarations")
+
+    page.goto(f"{live_server.url}/my/")
+    expect(page.get_by_role("link", name="Register an organisation")).to_have_count(0)
+    expect(page.get_by_role("status")).to_contain_text("they cannot register or join an organisation")
+    screenshot(page, "review-11-staff-my-page")

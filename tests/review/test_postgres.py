@@ -62,6 +62,7 @@ def test_two_reviewers_deciding_at_once_record_exactly_one_decision(member):
     lead = reviewer("lead-at-once@example.com", lead=True)
     application = submitted_application(user=member, on=SUBMITTED_ON)
     review.application_take(application=application, user=assigned, no_conflict=True)
+    review.conflict_declare(application=application, user=lead, no_conflict=True)  # a lead declares too
     tick_all(application, assigned)
     seen = Application.objects.get(pk=application.pk).updated_at  # both pages were drawn now
 
@@ -96,3 +97,19 @@ def test_two_reviewers_deciding_at_once_record_exactly_one_decision(member):
     application.refresh_from_db()
     decision = Decision.objects.get(application=application)
     assert application.status == (Status.APPROVED if decision.outcome == Outcome.APPROVED else Status.REJECTED)
+
+
+@pytest.mark.django_db
+def test_declarations_of_no_conflict_and_their_history_refuse_update_and_delete(in_review, rev):
+    require_postgres()
+    from applications.models import ConflictDeclaration
+
+    for rows in (
+        ConflictDeclaration.objects.filter(application=in_review),
+        ConflictDeclaration.history.filter(application_id=in_review.pk),
+    ):
+        assert rows.exists()
+        with pytest.raises(DatabaseError, match="never updated or deleted"), transaction.atomic():
+            rows.update(statement="I have a conflict after all.")
+        with pytest.raises(DatabaseError, match="never updated or deleted"), transaction.atomic():
+            rows.delete()

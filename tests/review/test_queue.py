@@ -88,7 +88,7 @@ def test_overdue_uses_fifteen_working_days(client, rev, queue):
         response = client.get(URL, {"overdue": "on"})
         assert sorted(refs(response)) == sorted(queue[k].reference for k in "acd")
         row = next(r for r in response.context["rows"] if r.application == queue["a"])
-        assert row.days_left == -1 and row.due_on == datetime.date(2025, 3, 28)
+        assert row.clock.days_left == -1 and row.clock.due_on == datetime.date(2025, 3, 28)
         assert b"overdue 1 day" in response.content
     with time_machine.travel(datetime.datetime(2025, 3, 28, 10, 0), tick=False):
         assert queue["a"].reference not in refs(client.get(URL, {"overdue": "on"}))
@@ -161,6 +161,24 @@ def test_constant_queries(client, django_assert_num_queries, rev, n):
         response = client.get(URL, {"status": "all", "per_page": 100})
     assert len(response.context["rows"]) == n
     assert Status.IN_REVIEW in {row.application.status for row in response.context["rows"]}
+
+
+@pytest.mark.django_db
+def test_the_queue_and_the_review_screen_tell_the_same_clock(client, rev, in_review, member):
+    """One clock (working_days.clock_start and review_clock): after changes were requested and the applicant
+    submitted again on 20.03.2025, the 15 working days run from that day (Nowruz 21-25.03 off), on both pages."""
+    from applications.applicant.services import application_submit
+
+    review.application_request_changes(application=in_review, user=rev, message="More detail, please.")
+    with time_machine.travel(datetime.datetime(2025, 3, 20, 10, 0, tzinfo=datetime.UTC), tick=False):
+        application_submit(application=in_review, user=member)
+    client.force_login(rev)
+    with time_machine.travel(datetime.datetime(2025, 3, 27, 10, 0, tzinfo=datetime.UTC), tick=False):
+        row = next(r for r in client.get(URL).context["rows"] if r.application.pk == in_review.pk)
+        screen = client.get(reverse("review:application", args=[in_review.reference]))
+    assert row.clock == screen.context["clock"]
+    assert row.clock.due_on == datetime.date(2025, 4, 15) and row.clock.days_left == 13
+    assert "15.04.2025 · 13 wd left" in screen.content.decode()
 
 
 @pytest.mark.django_db

@@ -71,5 +71,46 @@ def test_refusals_keep_what_was_typed(client, rev):
     )
     assert response.status_code == 422
     html = response.content.decode()
-    assert "Typed by hand." in html and "not one" in html
+    assert "Typed by hand." in html and "named like a PDF, but its content is not a PDF (it is a GIF image)" in html
+    assert not Application.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "The selected file is empty. Choose the PDF scan of the certificate."),
+        (
+            b"GIF89a not a pdf",
+            "“paper.pdf” is named like a PDF, but its content is not a PDF (it is a GIF image). "
+            "Upload the scan as a PDF.",
+        ),
+    ],
+)
+def test_the_scan_is_checked_as_the_applicants_is(client, rev, content, message):
+    """One PDF check (validators.validate_pdf_scan) for the applicant's certificate and the staff copy: an empty
+    file is refused here too, beside the field, and nothing is registered."""
+    organisation = OrganisationFactory()
+    client.force_login(rev)
+    response = client.post(
+        URL,
+        {
+            "organisation": organisation.pk,
+            "received_on": "15.09.2025",
+            f"explanation_{provision(2).pk}": "Operates an e-government portal.",
+            "eligibility_declared": "on",
+            "sells_own_goods": "on",
+            "certificate_kind": "industrial",
+            "certificate_number": "IC-2025-1",
+            "certificate_issued_on": "01.02.2025",
+            "certificate_valid_until": "01.02.2027",
+            "certificate_issuer": "NCE",
+            "certificate_goods": "Terminals",
+            "certificate_scan": SimpleUploadedFile("paper.pdf", content, content_type="application/pdf"),
+        },
+    )
+    assert response.status_code == 422
+    assert response.context["details"].certificate.errors["scan"] == [message]
+    html = response.content.decode()
+    assert 'value="IC-2025-1"' in html and "Operates an e-government portal." in html
     assert not Application.objects.exists()

@@ -41,3 +41,19 @@ def test_overdue_cutoff_agrees_with_due_dates_every_day_of_a_year():
         for back in range(0, 40):
             start = today - datetime.timedelta(days=back)
             assert (start <= cutoff) == (review_due_on(start) < today), (today, start)
+
+
+def test_weekend_days_that_kazakhstan_made_working_days_count():
+    """The government moves days off: Saturday 04.05.2024 and Sunday 05.01.2025 were working days (the
+    `holidays` package's own working-day calendar knows them), so a clock started on 25.04.2024 is due on
+    21.05.2024, not 22.05.2024."""
+    assert is_working_day(D(2024, 5, 4)) and is_working_day(D(2025, 1, 5))
+    assert not is_working_day(D(2024, 5, 5))  # the Sunday after stayed a day off
+    assert review_due_on(D(2024, 4, 25)) == D(2024, 5, 21)
+    assert working_days_between(D(2024, 5, 3), D(2024, 5, 6)) == 2  # Saturday 4th and Monday 6th
+    assert working_days_left(D(2024, 4, 25), D(2024, 5, 21)) == 0
+
+
+def test_counting_nothing_moves_nothing():
+    assert add_working_days(D(2024, 5, 5), 0) == D(2024, 5, 5)
+    assert working_days_between(D(2024, 5, 5), D(2024, 5, 5)) == 0

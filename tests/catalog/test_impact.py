@@ -6,15 +6,14 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from applications import review
+from applications.applicant.services import application_submit
 from applications.models import ActivityClaim, Outcome, Verdict
-from applications.workflow import application_submit
+from applications.review import services as review
 from catalog import changes
 from catalog.changes import change_publish, change_submit
 from catalog.impact import preview_change
 from catalog.models import CatalogChange, LegalAct, Provision, ProvisionVersion
-from tests.factories import OrganisationFactory, complete_draft, member_of, reviewer, submitted_application
-from tests.factories import UserFactory
+from tests.factories import OrganisationFactory, UserFactory, complete_draft, member_of, reviewer, submitted_application
 
 from .workbench import Action, Kind, act, current, editor, make_change, successor_list
 

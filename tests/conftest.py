@@ -54,7 +54,7 @@ def celery_worker(**env: str):
     tasks it queues itself go there too (CELERY_TEST_QUEUE, config/test_settings.py).
 
     Yields an object with `queue`; once the worker has stopped, its log is in `output`."""
-    worker = types.SimpleNamespace(queue=env.pop("queue", None) or f"test-{uuid.uuid4().hex}", output="")
+    worker = types.SimpleNamespace(queue=f"test-{uuid.uuid4().hex}", output="")
     env = {"CELERY_TEST_QUEUE": worker.queue, **env}
     process = subprocess.Popen(
         [

@@ -10,7 +10,6 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
-from django.db import transaction
 
 from applications.applicant.services import application_submit, new_draft
 from applications.models import ActivityClaim, Application, Certificate, CertificateKind, Membership, Organisation
@@ -97,8 +96,7 @@ def complete_draft(
     today: datetime.date = datetime.date(2024, 3, 15),
 ) -> Application:
     """A draft with every step answered, ready to submit (built directly: no check of who `user` is)."""
-    with transaction.atomic():  # the reference counter is locked, as in application_create (also in autocommit)
-        application = new_draft(organisation=organisation, user=user, today=today)
+    application = new_draft(organisation=organisation, user=user, today=today)
     for name in Application.ELIGIBILITY_FIELDS:
         setattr(application, name, True)
     application.sells_own_goods = sells_goods

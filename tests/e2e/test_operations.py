@@ -8,6 +8,7 @@ from unittest import mock
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from applications.applicant.services import application_withdraw
 from applications.models import Export, PeriodicRun
 from applications.review import exports
 from applications.review import services as review
@@ -20,9 +21,9 @@ from .test_reviewer_journey import sign_in
 
 def test_a_lead_reviewers_dashboard_batch_assignment_and_export(page, live_server, settings):
     lead = reviewer("lead@example.com", lead=True)
-    rev = reviewer("aigerim@park.kz")
+    reviewer("aigerim@park.kz")
     other = reviewer("nurlan@park.kz")
-    # The team's work: Nurlan holds one and decided one; three wait unassigned, of which Beta is Aigerim's own company.
+    # The team's work: Nurlan holds one and decided one; three wait unassigned.
     held = submitted_application(
         organisation=OrganisationFactory(name="Irbis Robotics LLP"), on=datetime.date(2025, 10, 6)
     )
@@ -36,8 +37,8 @@ def test_a_lead_reviewers_dashboard_batch_assignment_and_export(page, live_serve
         name: submitted_application(organisation=OrganisationFactory(name=name), on=datetime.date(2025, 11, day))
         for name, day in [("Alpha Soft LLP", 3), ("Beta Data LLP", 4), ("Gamma AI LLP", 5)]
     }
-    member_of(waiting["Beta Data LLP"].organisation, rev)
-    member_of(waiting["Beta Data LLP"].organisation, UserFactory(email="director@beta.kz"))
+    beta_director = UserFactory(email="director@beta.kz")
+    member_of(waiting["Beta Data LLP"].organisation, beta_director)
     sign_in(page, live_server, lead)
 
     # The lead reviewer's home.
@@ -54,21 +55,26 @@ def test_a_lead_reviewers_dashboard_batch_assignment_and_export(page, live_serve
     expect(page.get_by_role("heading", name="Review queue")).to_be_visible()
     expect(page.locator("tbody tr")).to_have_count(3)
 
-    # Select them all, assign them to Aigerim: Beta is refused, the others are done.
+    # Select them all, assign them to Aigerim. Meanwhile Beta's director withdraws theirs: it is refused, the others
+    # are done.
     page.get_by_label("Select every application on this page").check()
     expect(page.locator("[data-selected-count]")).to_have_text("Selected: 3")
     page.get_by_label("Assign to").select_option(label="aigerim@park.kz")
     screenshot(page, "ops-02-queue-selected")
+    application_withdraw(application=waiting["Beta Data LLP"], user=beta_director)
     page.get_by_role("button", name="Assign selected").click()
     expect(page.get_by_role("status")).to_have_text("2 of 3 done, 1 refused.")
     beta = page.locator(f'tr[data-reference="{waiting["Beta Data LLP"].reference}"]')
-    expect(beta).to_contain_text("Refused: aigerim@park.kz is a member of Beta Data LLP, the applicant")
+    expect(beta).to_contain_text(
+        "Refused: Only an application waiting for or under review can be assigned. This application is now “Withdrawn”."
+    )
     expect(page.locator(f'tr[data-reference="{waiting["Alpha Soft LLP"].reference}"]')).to_contain_text(
         "Done: Assigned to aigerim@park.kz."
     )
     screenshot(page, "ops-03-batch-result")
     page.get_by_role("link", name="Back to the queue").click()
-    expect(page.locator("tbody tr")).to_have_count(1)  # only Beta is still unassigned
+    expect(page.locator("tbody tr")).to_have_count(0)  # none left waiting unassigned
+    expect(page.get_by_text("No application matches these filters.")).to_be_visible()
 
     # Export the decisions of 2025: larger than what downloads at once, so a task writes it.
     settings.EXPORT_STREAM_MAX_ROWS = 0

@@ -138,10 +138,46 @@ class NotificationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """The e-mails written to applicant organisations and whether they went out: a delivery record, read-only.
     Pending ones are sent by the tasks, or by `manage.py send_pending_notifications`."""
 
-    list_display = ["application", "kind", "subject", "created_at", "sent_at", "attempts"]
+    list_display = ["application", "recipient", "kind", "subject", "created_at", "sent_at", "attempts"]
     list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]
-    list_select_related = ["application"]
+    list_select_related = ["application", "recipient"]
     search_fields = ["application__reference", "subject", "recipients"]
     date_hierarchy = "created_at"
-    fields = ["application", "kind", "recipients", "subject", "body", "created_at", "sent_at", "attempts", "last_error"]
+    fields = [
+        "application",
+        "recipient",
+        "kind",
+        "recipients",
+        "subject",
+        "body",
+        "created_at",
+        "sent_at",
+        "attempts",
+        "last_error",
+    ]
     readonly_fields = fields
+
+
+@admin.register(models.StaffEvent)
+class StaffEventAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """What staff were (or are still to be) told, and in which e-mail."""
+
+    list_display = ["user", "kind", "application", "created_at", "notification"]
+    list_filter = ["kind", ("notification", admin.EmptyFieldListFilter)]
+    list_select_related = ["user", "application", "notification"]
+    search_fields = ["application__reference", "user__email"]
+
+
+@admin.register(models.PeriodicRun)
+class PeriodicRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """When each task celery beat schedules last ran (what /healthz reads)."""
+
+    list_display = ["task", "last_run_at", "runs"]
+
+
+@admin.register(models.StaffPreference)
+class StaffPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "digest_only"]
+    list_select_related = ["user"]
+    search_fields = ["user__email"]
+    autocomplete_fields = ["user"]

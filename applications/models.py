@@ -480,15 +480,35 @@ class Notification(models.Model):
     """
 
     class Kind(models.TextChoices):
+        # To the members of the applicant organisation.
         SUBMITTED = "submitted", _("Application received")
         CHANGES_REQUESTED = "changes_requested", _("Changes requested")
         DECIDED = "decided", _("Decision")
         WITHDRAWN = "withdrawn", _("Application withdrawn")
+        CERTIFICATE_EXPIRING = "certificate_expiring", _("Certificate expiring")
+        # To one member of staff (`recipient`): what happened to their applications, or their daily digest.
+        STAFF_UPDATE = "staff_update", _("Updates for a reviewer")
+        DIGEST = "digest", _("Daily digest")
 
+    # Empty for an e-mail about no one application (a digest, updates about several).
     application = models.ForeignKey(
-        Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="notifications"
+        Application,
+        verbose_name=_("application"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notifications",
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # The one member of staff it is written to; empty for an e-mail to an applicant organisation's members.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff recipient"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     recipients = models.JSONField(_("recipients"), default=list, help_text=_("E-mail addresses, as a list."))
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("body"))
@@ -509,4 +529,159 @@ class Notification(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.application} · {self.get_kind_display()}"
+        return f"{self.application or self.recipient} · {self.get_kind_display()}"
+
+
+# --- what staff are told, and the watches that tell them ---------------------------------------------------
+
+
+class StaffPreference(models.Model):
+    """How a member of staff wants to be told: each update by e-mail at once (and the daily digest), or only
+    the daily digest, which then also lists the updates since the last one. No row: at once."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="staff_preference"
+    )
+    digest_only = models.BooleanField(_("only the daily digest"), default=False)
+
+    class Meta:
+        verbose_name = _("staff e-mail preference")
+        verbose_name_plural = _("staff e-mail preferences")
+
+    def __str__(self):
+        return f"{self.user}: {'digest only' if self.digest_only else 'immediate'}"
+
+
+class StaffEventQuerySet(models.QuerySet):
+    def untold(self):
+        """Not yet in any e-mail, oldest first."""
+        return self.filter(notification__isnull=True).order_by("created_at", "pk")
+
+
+class StaffEvent(models.Model):
+    """Something one member of staff must be told about, written in the transaction of the change that causes
+    it (like Notification, an outbox). It is told in an e-mail of updates (several events of one moment, e.g.
+    a batch assignment, in one e-mail) or, for a user who chose the digest only, in the next daily digest;
+    `notification` is then that e-mail."""
+
+    class Kind(models.TextChoices):
+        ASSIGNED = "assigned", _("Assigned to you")
+        RESUBMITTED = "resubmitted", _("Submitted again after changes")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the applicant")
+        WAITING_UNASSIGNED = "waiting_unassigned", _("Waiting without a reviewer")
+        CERTIFICATE_EXPIRING = "certificate_expiring", _("A certificate relied on is expiring")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="staff_events")
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="staff_events")
+    certificate = models.ForeignKey(Certificate, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    notification = models.ForeignKey(
+        Notification, null=True, blank=True, on_delete=models.PROTECT, related_name="staff_events"
+    )
+
+    objects = StaffEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("staff update")
+        verbose_name_plural = _("staff updates")
+        indexes = [
+            models.Index(
+                fields=["user", "created_at"], condition=Q(notification__isnull=True), name="staffevent_untold"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.application} · {self.get_kind_display()}"
+
+
+class WatchMark(models.Model):
+    """That a watch has told about something, so that running it again tells nothing twice. Written in the
+    same transaction as what it told; the unique key is the guard (a second run, even a concurrent one,
+    fails to write it and so writes nothing).
+
+    Keys: a certificate and a threshold ("<certificate id>:<days>"), a digest ("<user id>:<YYYY-MM-DD>"), an
+    application waiting without a reviewer ("<application id>:<times submitted>")."""
+
+    class Watch(models.TextChoices):
+        CERTIFICATE = "certificate", _("Certificate expiring")
+        DIGEST = "digest", _("Daily digest")
+        WAITING = "waiting", _("Waiting without a reviewer")
+
+    watch = models.CharField(_("watch"), max_length=16, choices=Watch.choices)
+    key = models.CharField(_("key"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("watch mark")
+        verbose_name_plural = _("watch marks")
+        constraints = [models.UniqueConstraint(fields=["watch", "key"], name="watchmark_unique")]
+
+    def __str__(self):
+        return f"{self.watch} {self.key}"
+
+
+class PeriodicRun(models.Model):
+    """When a task that celery beat schedules last ran (in a worker): the health check's sign that beat is alive."""
+
+    task = models.CharField(_("task"), max_length=100, primary_key=True)
+    last_run_at = models.DateTimeField(_("last run at"))
+    runs = models.PositiveIntegerField(_("runs"), default=0)
+
+    class Meta:
+        verbose_name = _("periodic task run")
+        verbose_name_plural = _("periodic task runs")
+
+    def __str__(self):
+        return f"{self.task} @ {self.last_run_at:%d.%m.%Y %H:%M}"
+
+
+def export_upload_to(instance, filename):
+    return f"exports/{instance.pk}.{instance.format}"
+
+
+class Export(models.Model):
+    """A reviewer's export of decisions, written by a task when too large to stream at once. The file is
+    private: served only to the user who asked (applications/permissions.own_export). Removed after a week."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", _("CSV (UTF-8)")
+        XLSX = "xlsx", _("Excel (XLSX)")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Being written")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exports")
+    format = models.CharField(_("format"), max_length=8, choices=Format.choices)
+    # The filters as the user gave them (dates as ISO strings), and the language of the column headings.
+    parameters = models.JSONField(_("filters"), default=dict)
+    language = models.CharField(_("language"), max_length=16, default="en")
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(_("decisions"), default=0)
+    done = models.PositiveIntegerField(_("written"), default=0)
+    file = models.FileField(_("file"), upload_to=export_upload_to, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+
+    def __str__(self):
+        return f"{self.requested_by} · {self.get_format_display()} · {self.created_at:%d.%m.%Y %H:%M}"
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        return min(99, self.done * 100 // self.total) if self.total else 0

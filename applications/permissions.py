@@ -21,7 +21,7 @@ from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from .models import Application, Certificate, ConflictDeclaration, Membership, Organisation, Status
+from .models import Application, Certificate, ConflictDeclaration, Export, Membership, Organisation, Status
 from .roles import REVIEWERS, roles_for
 from .workflow import ASSIGNABLE, EDITABLE, DomainError, transition_refusal
 
@@ -323,6 +323,18 @@ def can_register_received(user) -> Permission:
     return can_use_review(user)
 
 
+def can_export(user) -> Permission:
+    """Reviewers and lead reviewers take the decisions out of the system (their own exports only)."""
+    return can_use_review(user)
+
+
+def can_batch_assign(user) -> Permission:
+    """The queue's "assign selected": lead reviewers (each application is then checked by can_assign)."""
+    if roles_for(user).lead_reviewer:
+        return ALLOWED
+    return refused(_("Only a lead reviewer can assign applications."))
+
+
 def review_actions(user, application: Application) -> dict[str, Permission]:
     """What the user may do on the review screen now, for the template (`may.tick`, `may.decide`...)."""
     return {
@@ -393,6 +405,14 @@ def application_certificate(application: Application, pk: int) -> Certificate:
 def scan_certificate(user, reference: str, pk: int) -> Certificate:
     """The certificate whose scan a member of the application's organisation may download, or 404."""
     return application_certificate(member_application(user, reference, Application.objects.all()), pk)
+
+
+def own_export(user, export_id) -> Export:
+    """An export the user asked for: 403 for anyone but staff, 404 for another user's (whether it exists or not)."""
+    permission = can_export(user)
+    if not permission:
+        raise PermissionDenied(permission.reason)
+    return get_object_or_404(Export, pk=export_id, requested_by=user)
 
 
 def staff_scan_certificate(user, reference: str, pk: int) -> Certificate:

@@ -55,14 +55,30 @@ def working_days_left(clock_from: datetime.date, today: datetime.date) -> int:
     return working_days_between(today, review_due_on(clock_from))
 
 
-def latest_clock_start_overdue_on(today: datetime.date) -> datetime.date:
-    """The latest clock start whose review period has ended before `today`.
+def latest_clock_start_due_by(day: datetime.date) -> datetime.date:
+    """The latest clock start whose review period ends on or before `day`.
 
-    The due date never moves backwards as the start moves forwards, so "overdue" is simply
-    `clock_from <= this date`: a filter the database can run.
+    The due date never moves backwards as the start moves forwards, so "due on or before `day`" is simply
+    `clock_from <= this date`, and "due on or after `day`" is `clock_from > latest_clock_start_due_by(day - 1)`:
+    filters the database can run.
     """
-    day = today - datetime.timedelta(days=1)
-    while review_due_on(day) >= today:
+    start = day - datetime.timedelta(days=1)
+    while review_due_on(start) > day:
+        start -= datetime.timedelta(days=1)
+    return start
+
+
+def latest_clock_start_overdue_on(today: datetime.date) -> datetime.date:
+    """The latest clock start whose review period has ended before `today` ("overdue": `clock_from <= it`)."""
+    return latest_clock_start_due_by(today - datetime.timedelta(days=1))
+
+
+def working_days_ago(today: datetime.date, count: int) -> datetime.date:
+    """The latest day from which `count` working days have passed by `today` (working_days_between >= count)."""
+    day, passed = today, 0
+    while passed < count:
+        if is_working_day(day):
+            passed += 1
         day -= datetime.timedelta(days=1)
     return day
 

@@ -205,6 +205,25 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TIMEZONE = TIME_ZONE
 
+# Sessions are kept in the database (Django's default), so any web process serves any user. Nothing relies on a
+# cache shared between processes; DJANGO_CACHE_URL (e.g. redis://127.0.0.1:6379/1, never the broker's database)
+# gives one to whatever needs it, instead of a cache per process.
+if os.environ.get("DJANGO_CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["DJANGO_CACHE_URL"],
+        }
+    }
+
+# /healthz (config/health.py): unhealthy when the oldest e-mail still to be sent, or the last periodic task
+# run, is older than this many minutes.
+HEALTHZ_OUTBOX_MAX_MINUTES = env_int("HEALTHZ_OUTBOX_MAX_MINUTES", 15)
+HEALTHZ_BEAT_MAX_MINUTES = env_int("HEALTHZ_BEAT_MAX_MINUTES", 15)
+
+# Exports of decisions up to this many rows are the response itself; larger ones are written by a task.
+EXPORT_STREAM_MAX_ROWS = env_int("EXPORT_STREAM_MAX_ROWS", 2000)
+
 # Security: strict in production; `manage.py check --deploy` reports nothing there.
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -212,6 +231,8 @@ X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    # A load balancer or monitor may poll /healthz over plain HTTP, inside the private network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 31536000)

@@ -22,3 +22,5 @@ STORAGES = {
 STATIC_ROOT = tempfile.mkdtemp(prefix="review-test-static-")
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# A real worker and beat started by a test share a queue of their own (tests/conftest.py's celery_worker).
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TEST_QUEUE", "celery")

@@ -2,8 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from .health import HealthView
+
 admin.site.site_header = _("Astana Hub · catalog and administration")
 admin.site.site_title = _("Astana Hub administration")
+
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -12,6 +15,7 @@ urlpatterns = [
     path("catalog/", include("catalog.urls")),
     path("api/", include("catalog.api_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("healthz", HealthView.as_view(), name="healthz"),
 ]
 
 handler403 = "config.views.permission_denied"

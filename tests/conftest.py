@@ -11,6 +11,7 @@ import contextlib
 import os
 import subprocess
 import sys
+import tempfile
 import types
 import uuid
 from pathlib import Path
@@ -49,10 +50,12 @@ def real_broker() -> str:
 
 @contextlib.contextmanager
 def celery_worker(**env: str):
-    """A real Celery worker process on a queue of its own (so parallel runs never take each other's work).
+    """A real Celery worker process on a queue of its own (so parallel runs never take each other's work); the
+    tasks it queues itself go there too (CELERY_TEST_QUEUE, config/test_settings.py).
 
     Yields an object with `queue`; once the worker has stopped, its log is in `output`."""
     worker = types.SimpleNamespace(queue=f"test-{uuid.uuid4().hex}", output="")
+    env = {"CELERY_TEST_QUEUE": worker.queue, **env}
     process = subprocess.Popen(
         [
             sys.executable,
@@ -85,6 +88,41 @@ def celery_worker(**env: str):
         except subprocess.TimeoutExpired:
             process.kill()
             worker.output, _ = process.communicate()
+
+
+@contextlib.contextmanager
+def celery_beat(queue: str, **env: str):
+    """A real celery beat process running the project's schedule fast (tests/fast_beat.py), sending every task to
+    `queue`. Yields an object whose `output` holds beat's log once it has stopped."""
+    beat = types.SimpleNamespace(output="")
+    with tempfile.TemporaryDirectory(prefix="beat-") as directory:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "tests.fast_beat",
+                "beat",
+                f"--schedule={directory}/schedule",
+                "--max-interval=1",
+                "--loglevel=INFO",
+            ],  # fmt: skip
+            cwd=Path(__file__).resolve().parent.parent,
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.test_settings", "CELERY_TEST_QUEUE": queue, **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            yield beat
+        finally:
+            process.terminate()
+            try:
+                beat.output, _ = process.communicate(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                beat.output, _ = process.communicate()
 
 
 @pytest.fixture(autouse=True)

@@ -20,10 +20,13 @@ import time_machine
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from applications.applicant.services import application_submit
-from applications.models import Outcome, Verdict
+from applications.models import Export, Outcome, PeriodicRun, Verdict
 from applications.review import services as review
+from applications.review.exports import export_run, parameters_of
+from applications.review.selectors import QueueFilters
 from catalog.apps import CATALOG_EDITORS
 from catalog.models import Provision
 from tests.factories import (
@@ -101,6 +104,16 @@ ACCESS = {
     "review:note_add": (STAFF, 302, None),
     "review:message_send": (STAFF, 302, None),
     "review:timeline": (STAFF, 200, "in_review.reference"),
+    "review:dashboard": (STAFF, 200, "in_review.reference"),  # among "my most urgent applications"
+    "review:batch": (STAFF, 405, None),  # POST only: the queue's ticked rows
+    "review:preferences": (STAFF, 200, "Only the daily digest"),
+    "review:exports": (STAFF, 200, "Export decisions"),
+    # An export is its asker's alone: another reviewer gets 404 (tests/review/test_exports.py).
+    "review:export": (STAFF, 200, "Export of decisions"),
+    "review:export_progress": (STAFF, 200, '"state": "done"'),
+    "review:export_download": (STAFF, 200, None),
+    # Operations: for monitors, no login, no personal data (tests/test_health.py).
+    "healthz": (PUBLIC, 200, "database"),
     # Where the status page and the letter used to be: links in e-mails already sent.
     "review:old_status": (MOVED, 301, "applications:status"),
     "review:old_letter": (MOVED, 301, "applications:letter"),
@@ -154,6 +167,8 @@ class World:
     outsider_organisation: object
     rev: object
     editor: object  # a catalog editor: staff in Django admin, not a reviewer
+    export: object  # rev's export of decisions, written
+    outsider_application: object  # the outsider organisation's submitted application, unassigned
 
 
 @pytest.fixture
@@ -179,7 +194,7 @@ def world(db):
         editor.groups.add(Group.objects.get_or_create(name=CATALOG_EDITORS)[0])
         outsider_organisation = member_of(OrganisationFactory(name="Other Company LLP"), outsider).organisations.get()
         # The outsider's own submitted application, so their pages are not empty.
-        application_submit(
+        outsider_application = application_submit(
             application=complete_draft(
                 organisation=outsider_organisation, user=outsider, today=datetime.date(2025, 3, 5)
             ),
@@ -197,7 +212,22 @@ def world(db):
             outsider_organisation=outsider_organisation,
             rev=rev,
             editor=editor,
+            export=_written_export(rev),
+            outsider_application=outsider_application,
         )
+
+
+def _written_export(user):
+    """An export of 2025's decisions, asked for by `user` and written (as the task would); and beat ran just now,
+    so that /healthz finds everything healthy."""
+    PeriodicRun.objects.create(task="applications.send_pending_notifications", last_run_at=timezone.now(), runs=1)
+    filters = QueueFilters(
+        status="all", decided_from=datetime.date(2025, 1, 1), decided_to=datetime.date(2025, 12, 31), sort="reference"
+    )
+    export = Export.objects.create(requested_by=user, format="csv", parameters=parameters_of(filters))
+    export_run(export.pk)
+    export.refresh_from_db()
+    return export
 
 
 def _application_for(name: str, world: World):
@@ -230,6 +260,8 @@ def url(name: str, world: World, *, made_up: bool = False) -> str:
             kwargs["pk"] = Provision.objects.get(act__code="37/RD", appendix=1, paragraph=1).pk
         else:  # pragma: no cover - a new <int:pk> route needs its object named here
             raise AssertionError(f"Which object does {name}'s pk name?")
+    if "<uuid:export_id>" in route:
+        kwargs["export_id"] = "00000000-0000-4000-8000-000000000000" if made_up else world.export.pk
     if "<str:token>" in route:
         kwargs["token"] = "not-a-token"
     if "<uidb64>" in route:
@@ -280,6 +312,9 @@ def post_data(name: str, world: World) -> dict:
         "review:decide": {"outcome": Outcome.REJECTED, "reasons": "Because."},
         "review:note_add": {"body": "An intruder's note."},
         "review:message_send": {"body": "An intruder's message."},
+        "review:batch": {"action": "take", "no_conflict": "on", "references": [world.outsider_application.reference]},
+        "review:preferences": {"digest_only": "digest"},
+        "review:exports": {"decided_from": "01.01.2025", "decided_to": "31.12.2025", "format": "csv"},
         "logout": {},
     }
     return data.get(name, {})
@@ -469,6 +504,8 @@ def test_reviewers_see_the_letter_and_status_page_too(client, world, name):
         "review:decide",
         "review:note_add",
         "review:message_send",
+        "review:batch",
+        "review:preferences",
     ],
 )
 def test_the_same_post_from_the_right_user_does_act(client, world, name):

@@ -277,6 +277,18 @@ CALLS = {
         "rev",
         (OUTSIDER, OTHER_MEMBER, APPLICANT),  # no application yet, so nothing to declare on
     ),
+    "review.applications_batch": (
+        lambda w, who: review.applications_batch(
+            user=who, action="assign", references=[w.submitted.reference], reviewer=w.rev
+        ),
+        "lead",  # each application then goes through application_assign (its refusals are row by row)
+        (OUTSIDER, OTHER_MEMBER, APPLICANT, REVIEWER),
+    ),
+    "review.staff_preference_set": (
+        lambda w, who: review.staff_preference_set(user=who, digest_only=True),
+        "rev",  # how a member of staff is told: their own choice, about no application
+        (OUTSIDER, OTHER_MEMBER, APPLICANT),
+    ),
 }
 
 

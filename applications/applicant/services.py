@@ -30,8 +30,9 @@ from ..models import (
     Notification,
     Organisation,
     ReferenceCounter,
+    StaffEvent,
 )
-from ..notifications import notification_write
+from ..notifications import notification_write, staff_event_write
 from ..permissions import (
     can_change_answers,
     can_join_organisations,
@@ -301,6 +302,8 @@ def application_submit(*, application: Application, user: User, today: datetime.
     reason = _("Submitted") if application.submission_count == 1 else _("Submitted again after changes")
     apply_transition(application, "submit", user=user, reason=reason)
     notification_write(application=application, kind=Notification.Kind.SUBMITTED, actor=user)
+    if application.submission_count > 1 and application.assigned_reviewer_id:
+        staff_event_write(user=application.assigned_reviewer, kind=StaffEvent.Kind.RESUBMITTED, application=application)
     return application
 
 
@@ -313,6 +316,8 @@ def application_withdraw(*, application: Application, user: User) -> Application
     apply_transition(application, "withdraw", user=user)
     if was_submitted:
         notification_write(application=application, kind=Notification.Kind.WITHDRAWN, actor=user)
+    if application.assigned_reviewer_id:
+        staff_event_write(user=application.assigned_reviewer, kind=StaffEvent.Kind.WITHDRAWN, application=application)
     return application
 
 

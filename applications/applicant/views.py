@@ -54,7 +54,7 @@ def home(request):
     if not roles.authenticated:
         return render(request, "home.html")
     if roles.staff:
-        return redirect("review:queue")
+        return redirect("review:dashboard")
     if roles.applicant:
         return redirect("applications:dashboard")
     return redirect("catalog:on_date")

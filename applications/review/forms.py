@@ -7,10 +7,10 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from ..applicant.forms import CertificateForm, DDMMYYYYField
-from ..models import Organisation, Outcome, Status
+from ..models import Export, Organisation, Outcome, Status
 from ..permissions import assignable_reviewers
 from .selectors import ALL, OPEN, SORTS
-from .services import NO_CONFLICT_STATEMENT, TICK, VERIFY, Check
+from .services import MAX_BATCH, NO_CONFLICT_STATEMENT, TICK, VERIFY, Check
 
 
 def text_field(label, *, rows: int, required_message=None) -> forms.CharField:
@@ -46,17 +46,37 @@ class QueueFilterForm(forms.Form):
     per_page = forms.TypedChoiceField(
         label=_("Per page"), required=False, coerce=int, choices=[(25, "25"), (50, "50"), (100, "100")], empty_value=25
     )
+    due_from = DDMMYYYYField(label=_("Due from"), required=False)
+    due_to = DDMMYYYYField(label=_("Due to"), required=False)
+    decided_from = DDMMYYYYField(label=_("Decided from"), required=False)
+    decided_to = DDMMYYYYField(label=_("Decided to"), required=False)
+    decided_by = forms.ChoiceField(label=_("Decided by"), required=False)
 
-    def __init__(self, *args, activity_choices=(), **kwargs):
+    # Pairs of dates that make a period: (start, end).
+    PERIODS = [("submitted_from", "submitted_to"), ("due_from", "due_to"), ("decided_from", "decided_to")]
+    MORE = ["due_from", "due_to", "decided_from", "decided_to", "decided_by"]
+
+    def __init__(self, *args, activity_choices=(), reviewer_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["activity"].choices = [("", _("Any activity")), *activity_choices]
+        self.fields["assigned"].choices = [*self.fields["assigned"].choices, *reviewer_choices]
+        self.fields["decided_by"].choices = [("", _("Anyone")), ("me", _("Me")), *reviewer_choices]
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("submitted_from"), data.get("submitted_to")
-        if start and end and end < start:
-            self.add_error("submitted_to", _("The end of the period is before its start."))
+        for start_name, end_name in self.PERIODS:
+            start, end = data.get(start_name), data.get(end_name)
+            if start and end and end < start:
+                self.add_error(end_name, _("The end of the period is before its start."))
         return data
+
+    def more_filters(self):
+        """The fields shown under "More filters"."""
+        return [self[name] for name in self.MORE]
+
+    @property
+    def more_used(self) -> bool:
+        return any(self.data.get(name) for name in self.MORE)
 
 
 OUT_OF_DATE = _("The page is out of date; reload it.")
@@ -202,3 +222,105 @@ class ReceivedDetailsForm(forms.Form):
     def certificates(self) -> list[dict]:
         """The certificate to attach (review/services.application_register_received), if goods are sold."""
         return [self.certificate.cleaned_data] if self.cleaned_data.get("sells_own_goods") else []
+
+
+class ReferencesField(forms.Field):
+    """The references of the rows ticked in the queue (checkboxes of one name)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        return [str(item).strip()[:40] for item in value if str(item).strip()]
+
+    def validate(self, value):
+        if not value:
+            raise forms.ValidationError(_("Select at least one application."))
+        if len(value) > MAX_BATCH:
+            raise forms.ValidationError(_("Select at most %(n)s applications at a time.") % {"n": MAX_BATCH})
+
+
+class BatchForm(forms.Form):
+    """The queue's batch actions on the ticked rows: take them, or (a lead reviewer) assign them to a reviewer."""
+
+    action = forms.ChoiceField(
+        choices=[("take", _("Take into review")), ("assign", _("Assign"))],
+        error_messages={"required": _("Choose what to do."), "invalid_choice": _("Choose what to do.")},
+    )
+    references = ReferencesField()
+    reviewer = forms.ChoiceField(label=_("Assign to"), required=False)
+    no_conflict = forms.BooleanField(
+        label=_(
+            "I declare that I have no conflict of interest with any of the selected organisations: I am not a "
+            "member, employee, founder or relative of one, and have no interest in the outcome."
+        ),
+        required=False,
+    )
+    # The queue's filters, to go back to the same list.
+    back = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+    def __init__(self, *args, reviewer_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].choices = [("", _("Choose a reviewer")), *reviewer_choices]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "assign" and not data.get("reviewer"):
+            self.add_error("reviewer", _("Choose the reviewer to assign them to."))
+        return data
+
+
+class ExportForm(forms.Form):
+    """Which decisions to export, filtered like the queue, and in which format."""
+
+    decided_from = DDMMYYYYField(label=_("Decided from"))
+    decided_to = DDMMYYYYField(label=_("Decided to"))
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        required=False,
+        choices=[
+            (ALL, _("Approved or rejected")),
+            (Outcome.APPROVED, _("Approved")),
+            (Outcome.REJECTED, _("Rejected")),
+        ],
+    )
+    q = forms.CharField(label=_("Reference, BIN or name"), required=False, max_length=100)
+    activity = forms.ChoiceField(label=_("Activity claimed"), required=False)
+    decided_by = forms.ChoiceField(label=_("Decided by"), required=False)
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=Export.Format.choices,
+        initial=Export.Format.XLSX,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, *args, activity_choices=(), reviewer_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].choices = [("", _("Any activity")), *activity_choices]
+        self.fields["decided_by"].choices = [("", _("Anyone")), ("me", _("Me")), *reviewer_choices]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("decided_from"), data.get("decided_to")
+        if start and end and end < start:
+            self.add_error("decided_to", _("The end of the period is before its start."))
+        return data
+
+
+class PreferenceForm(forms.Form):
+    digest_only = forms.TypedChoiceField(
+        label=_("How do you want to be told?"),
+        coerce=lambda value: value == "digest",
+        choices=[
+            (
+                "immediate",
+                _("An e-mail for each update (assigned to me, resubmitted, withdrawn…), and the daily digest"),
+            ),
+            ("digest", _("Only the daily digest, which then also lists the updates since the last one")),
+        ],
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        error_messages={"required": _("Choose one."), "invalid_choice": _("Choose one.")},
+    )

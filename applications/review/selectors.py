@@ -5,9 +5,12 @@ Each runs a fixed number of queries, whatever the number of rows (the tests coun
 
 import datetime
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Upper
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,8 +26,16 @@ from ..models import (
     InternalNote,
     Status,
 )
-from ..workflow import AWAITING_PARK, CLOCK_RUNNING
-from ..working_days import ReviewClock, clock_start, latest_clock_start_overdue_on, review_clock
+from ..roles import LEAD_REVIEWERS, REVIEWERS
+from ..workflow import ASSIGNABLE, AWAITING_PARK, CLOCK_RUNNING
+from ..working_days import (
+    ReviewClock,
+    clock_start,
+    latest_clock_start_due_by,
+    latest_clock_start_overdue_on,
+    review_clock,
+    working_days_ago,
+)
 from .services import approval_problems, certificate_answers, own_production_finding
 
 # --- the queue ------------------------------------------------------------------------------------
@@ -46,13 +57,29 @@ ALL = "all"
 @dataclass(frozen=True)
 class QueueFilters:
     status: str = OPEN  # "open" (awaiting the park), "all", or one status
-    assigned: str = "anyone"  # "me", "unassigned" or "anyone"
+    assigned: str = "anyone"  # "me", "unassigned", "anyone", or a reviewer's user id
     activity: int | None = None  # a Provision id
     submitted_from: datetime.date | None = None
     submitted_to: datetime.date | None = None
     overdue: bool = False
     q: str = ""
     sort: str = "due"
+    # The clock running, due in this period (the dashboards' "due this week").
+    due_from: datetime.date | None = None
+    due_to: datetime.date | None = None
+    # Decided in this period, by this user ("me" or a user id).
+    decided_from: datetime.date | None = None
+    decided_to: datetime.date | None = None
+    decided_by: str = ""
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    """The first moment of `day` in the site's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _user_id(value: str, user) -> int | None:
+    return user.pk if value == "me" else int(value) if value.isdigit() else None
 
 
 def review_queue(*, user, filters: QueueFilters, today: datetime.date) -> QuerySet:
@@ -67,6 +94,8 @@ def review_queue(*, user, filters: QueueFilters, today: datetime.date) -> QueryS
         queryset = queryset.filter(assigned_reviewer=user)
     elif filters.assigned == "unassigned":
         queryset = queryset.filter(assigned_reviewer__isnull=True)
+    elif filters.assigned.isdigit():
+        queryset = queryset.filter(assigned_reviewer_id=int(filters.assigned))
     if filters.activity:
         queryset = queryset.filter(
             Exists(ActivityClaim.objects.filter(application=OuterRef("pk"), provision_id=filters.activity))
@@ -77,6 +106,19 @@ def review_queue(*, user, filters: QueueFilters, today: datetime.date) -> QueryS
         queryset = queryset.filter(reference_date__lte=filters.submitted_to)
     if filters.overdue:
         queryset = queryset.filter(status__in=CLOCK_RUNNING, clock_from__lte=latest_clock_start_overdue_on(today))
+    if filters.due_from:
+        queryset = queryset.filter(
+            status__in=CLOCK_RUNNING,
+            clock_from__gt=latest_clock_start_due_by(filters.due_from - datetime.timedelta(days=1)),
+        )
+    if filters.due_to:
+        queryset = queryset.filter(status__in=CLOCK_RUNNING, clock_from__lte=latest_clock_start_due_by(filters.due_to))
+    if filters.decided_from:
+        queryset = queryset.filter(decision__decided_at__gte=_start_of(filters.decided_from))
+    if filters.decided_to:
+        queryset = queryset.filter(decision__decided_at__lt=_start_of(filters.decided_to + datetime.timedelta(days=1)))
+    if filters.decided_by:
+        queryset = queryset.filter(decision__decided_by_id=_user_id(filters.decided_by, user))
     if filters.q:
         q = filters.q.strip()
         queryset = queryset.filter(
@@ -298,3 +340,140 @@ def review_screen(application: Application, *, today: datetime.date) -> ReviewSc
         messages=list(application.messages.select_related("author")),
         decision=decision,
     )
+
+
+# --- people offered in the queue's filters and batch assignment ----------------------------------------------
+
+
+def reviewer_choices() -> list[tuple[str, str]]:
+    """Active reviewers and lead reviewers as (user id, e-mail), for the queue's "Assigned" and "Decided by"
+    filters and its "assign selected". One query."""
+    users = (
+        get_user_model()
+        .objects.filter(groups__name__in=[REVIEWERS, LEAD_REVIEWERS], is_active=True)
+        .distinct()
+        .order_by("email", "pk")
+    )
+    return [(str(user.pk), user.email or user.username) for user in users]
+
+
+# --- the dashboards ---------------------------------------------------------------------------------------
+
+
+def queue_query(**params) -> str:
+    """The queue's query string for these filters (dates DD.MM.YYYY, as its form shows them)."""
+    return urlencode(
+        {key: format_date(value) if isinstance(value, datetime.date) else value for key, value in params.items()}
+    )
+
+
+@dataclass
+class Load:
+    """One reviewer's work: counts, each with the queue's query string that lists exactly those applications."""
+
+    reviewer: object | None
+    open: int = 0
+    due_this_week: int = 0
+    overdue: int = 0
+    decided_this_month: int = 0
+    links: dict = field(default_factory=dict)
+
+
+@dataclass
+class Workload:
+    today: datetime.date
+    week_ends: datetime.date
+    month_starts: datetime.date
+    mine: Load
+    team: list[Load]  # lead reviewers only: every reviewer, and anyone else holding applications
+    unassigned: int = 0
+    waiting: int = 0  # unassigned for 2 working days or more
+    with_applicant: int = 0  # changes requested: the applicant's turn
+    links: dict = field(default_factory=dict)
+    urgent: list = field(default_factory=list)  # my most urgent open applications (QueueRow)
+
+
+WAITING_WORKING_DAYS = 2
+URGENT_ROWS = 10
+
+
+def workload(*, user, today: datetime.date, team: bool) -> Workload:
+    """A reviewer's home (their own counts and most urgent applications) or, with `team`, a lead reviewer's (the
+    same per reviewer, and what is unassigned or waiting). Counted in the database: 3 queries for a reviewer,
+    4 for a lead reviewer, however many applications and reviewers there are."""
+    week_ends = today + datetime.timedelta(days=6 - today.weekday())
+    month_starts = today.replace(day=1)
+    waiting_since = working_days_ago(today, WAITING_WORKING_DAYS)
+    running = Q(status__in=CLOCK_RUNNING)
+    due_this_week = (
+        running
+        & Q(clock_from__gt=latest_clock_start_due_by(today - datetime.timedelta(days=1)))
+        & Q(clock_from__lte=latest_clock_start_due_by(week_ends))
+    )
+    applications = Application.objects.filter(status__in=ASSIGNABLE).annotate(clock_from=clock_start())
+    decisions = Decision.objects.filter(
+        decided_at__gte=_start_of(month_starts), decided_at__lt=_start_of(today + datetime.timedelta(days=1))
+    )
+    if not team:
+        applications = applications.filter(assigned_reviewer=user)
+        decisions = decisions.filter(decided_by=user)
+    counts = {
+        row["assigned_reviewer"]: row
+        for row in applications.values("assigned_reviewer")
+        .annotate(
+            open=Count("pk", filter=Q(status__in=AWAITING_PARK)),
+            due_this_week=Count("pk", filter=due_this_week),
+            overdue=Count("pk", filter=running & Q(clock_from__lte=latest_clock_start_overdue_on(today))),
+            unassigned=Count("pk", filter=Q(status=Status.SUBMITTED)),
+            waiting=Count("pk", filter=Q(status=Status.SUBMITTED, reference_date__lte=waiting_since)),
+            with_applicant=Count("pk", filter=Q(status=Status.CHANGES_REQUESTED)),
+        )
+        .order_by()
+    }
+    decided = dict(decisions.values_list("decided_by").annotate(n=Count("pk")).order_by())
+
+    def load(reviewer, key: str) -> Load:
+        row = counts.get(reviewer.pk, {})
+        return Load(
+            reviewer=reviewer,
+            open=row.get("open", 0),
+            due_this_week=row.get("due_this_week", 0),
+            overdue=row.get("overdue", 0),
+            decided_this_month=decided.get(reviewer.pk, 0),
+            links={
+                "open": queue_query(status=OPEN, assigned=key),
+                "due_this_week": queue_query(assigned=key, due_from=today, due_to=week_ends),
+                "overdue": queue_query(assigned=key, overdue="on"),
+                "decided_this_month": queue_query(
+                    status=ALL, decided_by=key, decided_from=month_starts, decided_to=today
+                ),
+            },
+        )
+
+    result = Workload(today=today, week_ends=week_ends, month_starts=month_starts, mine=load(user, "me"), team=[])
+    result.urgent = queue_rows(
+        Application.objects.filter(status__in=AWAITING_PARK, assigned_reviewer=user)
+        .annotate(clock_from=clock_start())
+        .select_related("organisation")
+        .order_by("clock_from", "reference")[:URGENT_ROWS],
+        today=today,
+    )
+    if team:
+        holders = {pk for pk in [*counts, *decided] if pk is not None}
+        people = (
+            get_user_model()
+            .objects.filter(Q(groups__name__in=[REVIEWERS, LEAD_REVIEWERS], is_active=True) | Q(pk__in=holders))
+            .distinct()
+            .order_by("email", "pk")
+        )
+        result.team = [load(person, str(person.pk)) for person in people]
+        nobody = counts.get(None, {})
+        result.unassigned = nobody.get("unassigned", 0)
+        result.waiting = nobody.get("waiting", 0)
+        result.with_applicant = sum(row["with_applicant"] for row in counts.values())
+        result.links = {
+            "unassigned": queue_query(status=Status.SUBMITTED, assigned="unassigned"),
+            "waiting": queue_query(status=Status.SUBMITTED, assigned="unassigned", submitted_to=waiting_since),
+            "with_applicant": queue_query(status=Status.CHANGES_REQUESTED),
+        }
+    return result

@@ -33,15 +33,18 @@ from ..models import (
     Notification,
     Organisation,
     Outcome,
+    StaffEvent,
+    StaffPreference,
     Status,
     Verdict,
     Verification,
 )
-from ..notifications import notification_write
+from ..notifications import notification_write, staff_event_write, staff_events_tell, staff_updates_together
 from ..permissions import (
     Permission,
     can_add_internal_note,
     can_assign,
+    can_batch_assign,
     can_be_assigned,
     can_decide,
     can_declare,
@@ -153,9 +156,10 @@ def application_assign(*, application: Application, user, reviewer) -> Applicati
     # The declaration is personal: the newly assigned reviewer makes it when taking the application (unless
     # they declared on it before).
     application.no_conflict_declared = has_declared(reviewer, application)
-    return save_with_history(
-        application, user=user, reason=_("Assigned to %(user)s by a lead reviewer") % {"user": reviewer}
-    )
+    save_with_history(application, user=user, reason=_("Assigned to %(user)s by a lead reviewer") % {"user": reviewer})
+    if reviewer.pk != user.pk:
+        staff_event_write(user=reviewer, kind=StaffEvent.Kind.ASSIGNED, application=application, actor=user)
+    return application
 
 
 # --- ticks and verification: one mechanism -------------------------------------------------------
@@ -519,3 +523,77 @@ def application_register_received(
     for data in certificates or []:
         certificate_attach(application=application, user=user, reason=_("Registered by staff"), **data)
     return application_submit(application=application, user=user, today=received_on)
+
+
+# --- batch work from the queue ------------------------------------------------------------------------------
+
+MAX_BATCH = 100
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """What happened to one selected application: done, or refused and why."""
+
+    reference: str
+    done: bool
+    message: str
+    application: Application | None = None
+
+
+def applications_batch(
+    *, user, action: str, references: list[str], reviewer=None, no_conflict: bool = False
+) -> list[BatchOutcome]:
+    """Assign the selected applications to `reviewer` (a lead reviewer) or take them (with the declaration of no
+    conflict of interest), each in its own transaction through the one-application service, so that a refusal
+    of one undoes none of the others. The reviewer is told once, of all that was assigned to them."""
+    require(can_use_review(user))
+    if action == "assign":
+        require(can_batch_assign(user))
+        if reviewer is None:
+            raise DomainError(_("Choose the reviewer to assign them to."), field_errors={"reviewer": _("Choose.")})
+    elif action != "take":
+        raise DomainError(_("Choose what to do with the selected applications."))
+    references = list(dict.fromkeys(reference.strip() for reference in references if reference.strip()))
+    if not references:
+        raise DomainError(_("Select at least one application."))
+    if len(references) > MAX_BATCH:
+        raise DomainError(_("Select at most %(n)s applications at a time.") % {"n": MAX_BATCH})
+    found = {
+        application.reference: application
+        for application in Application.objects.not_draft()
+        .select_related("organisation")
+        .filter(reference__in=references)
+    }
+    outcomes = []
+    with staff_updates_together():
+        for reference in references:
+            application = found.get(reference)
+            if application is None:
+                outcomes.append(BatchOutcome(reference, False, _("There is no such application.")))
+                continue
+            try:
+                if action == "assign":
+                    application_assign(application=application, user=user, reviewer=reviewer)
+                    message = _("Assigned to %(user)s.") % {"user": reviewer}
+                else:
+                    application_take(application=application, user=user, no_conflict=no_conflict)
+                    message = _("Taken into review.")
+            except DomainError as error:
+                outcomes.append(BatchOutcome(reference, False, error.message, application))
+            else:
+                outcomes.append(BatchOutcome(reference, True, message, application))
+    return outcomes
+
+
+# --- how a member of staff is told -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def staff_preference_set(*, user, digest_only: bool) -> StaffPreference:
+    """Each update by e-mail at once, or only the daily digest. Updates waiting for the digest are sent at once
+    when the user goes back to immediate e-mails."""
+    require(can_use_review(user))
+    preference, _created = StaffPreference.objects.update_or_create(user=user, defaults={"digest_only": digest_only})
+    if not digest_only and StaffEvent.objects.untold().filter(user=user).exists():
+        transaction.on_commit(lambda: staff_events_tell(user.pk), robust=True)
+    return preference

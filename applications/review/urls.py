@@ -25,6 +25,13 @@ application_patterns = [
 
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("home/", views.dashboard, name="dashboard"),
+    path("batch/", views.batch, name="batch"),
+    path("preferences/", views.preferences, name="preferences"),
+    path("exports/", views.exports, name="exports"),
+    path("exports/<uuid:export_id>/", views.export_detail, name="export"),
+    path("exports/<uuid:export_id>/progress/", views.export_progress, name="export_progress"),
+    path("exports/<uuid:export_id>/download/", views.export_download, name="export_download"),
     path("register/", views.register_received, name="register_received"),
     path("<str:reference>/", include(application_patterns)),
 ]

@@ -2,29 +2,34 @@
 service of review/services.py, redirect with a message (or show the page again, with what was typed, on a
 refusal). What the screen offers follows the same predicates the services enforce (`may`)."""
 
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponsePermanentRedirect
+from django.http import FileResponse, HttpResponsePermanentRedirect, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from catalog.models import format_date
 from catalog.selectors import catalog_on
 
 from ..applicant.views import scan_response
-from ..models import Application, Certificate
+from ..models import Application, Certificate, Export, StaffPreference
 from ..permissions import (
     ALLOWED,
     Permission,
     can_assign,
+    can_batch_assign,
     is_member_of_application,
+    own_export,
     review_actions,
     staff_application,
     staff_required,
@@ -33,20 +38,33 @@ from ..permissions import (
 from ..roles import roles_for
 from ..workflow import DomainError
 from ..working_days import clock_start, review_clock
+from . import exports as exports_module
 from . import services as review
 from .forms import (
     ApplicantMessageForm,
     AssignForm,
+    BatchForm,
     CheckForm,
     DecisionForm,
+    ExportForm,
     InternalNoteForm,
+    PreferenceForm,
     QueueFilterForm,
     ReceivedDetailsForm,
     ReceivedStartForm,
     RequestChangesForm,
     TakeForm,
 )
-from .selectors import SORTS, QueueFilters, activity_choices, queue_rows, review_queue, review_screen
+from .selectors import (
+    SORTS,
+    QueueFilters,
+    activity_choices,
+    queue_rows,
+    review_queue,
+    review_screen,
+    reviewer_choices,
+    workload,
+)
 from .timeline import application_timeline
 
 
@@ -58,12 +76,9 @@ def _is_inline(request) -> bool:
 # --- the queue ------------------------------------------------------------------------------------
 
 
-@staff_required
-def queue(request):
-    today = timezone.localdate()
-    form = QueueFilterForm(request.GET or None, activity_choices=activity_choices())
-    data = form.cleaned_data if form.is_valid() else {}
-    filters = QueueFilters(
+def queue_filters(data: dict) -> QueueFilters:
+    """The queue's filters from its form's cleaned data (the export's form fills the same)."""
+    return QueueFilters(
         status=data.get("status") or "open",
         assigned=data.get("assigned") or "anyone",
         activity=int(data["activity"]) if data.get("activity") else None,
@@ -72,7 +87,21 @@ def queue(request):
         overdue=bool(data.get("overdue")),
         q=data.get("q", ""),
         sort=data.get("sort") or "due",
+        due_from=data.get("due_from"),
+        due_to=data.get("due_to"),
+        decided_from=data.get("decided_from"),
+        decided_to=data.get("decided_to"),
+        decided_by=data.get("decided_by") or "",
     )
+
+
+@staff_required
+def queue(request):
+    today = timezone.localdate()
+    reviewers = reviewer_choices()
+    form = QueueFilterForm(request.GET or None, activity_choices=activity_choices(), reviewer_choices=reviewers)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = queue_filters(data)
     paginator = Paginator(review_queue(user=request.user, filters=filters, today=today), data.get("per_page") or 25)
     page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
@@ -94,8 +123,210 @@ def queue(request):
             "querystring": params.urlencode(),
             "sort_links": sort_links,
             "today": today,
+            "batch_form": BatchForm(initial={"back": request.GET.urlencode()}, reviewer_choices=reviewers),
+            "may_assign": can_batch_assign(request.user),
         },
     )
+
+
+def _back_to_queue(query: str):
+    """The queue with the filters it had (only the query string is taken from the form: never another address)."""
+    query = QueryDict(query or "").urlencode()
+    return redirect(reverse("review:queue") + (f"?{query}" if query else ""))
+
+
+@staff_required
+@require_POST
+def batch(request):
+    """Take, or assign, the applications ticked in the queue; then a summary, row by row."""
+    reviewers = reviewer_choices()
+    form = BatchForm(request.POST, reviewer_choices=reviewers)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _back_to_queue(request.POST.get("back", "")[:2000])
+    data = form.cleaned_data
+    reviewer = None
+    if data["action"] == "assign":
+        reviewer = get_user_model().objects.filter(pk=int(data["reviewer"]), is_active=True).first()
+        if reviewer is None:
+            messages.error(request, _("Choose the reviewer to assign them to."))
+            return _back_to_queue(data["back"])
+    try:
+        outcomes = review.applications_batch(
+            user=request.user,
+            action=data["action"],
+            references=data["references"],
+            reviewer=reviewer,
+            no_conflict=data["no_conflict"],
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return _back_to_queue(data["back"])
+    back = QueryDict(data["back"]).urlencode()
+    return render(
+        request,
+        "applications/review/batch_result.html",
+        {
+            "action": data["action"],
+            "reviewer": reviewer,
+            "outcomes": outcomes,
+            "done": [outcome for outcome in outcomes if outcome.done],
+            "refused": [outcome for outcome in outcomes if not outcome.done],
+            "back": reverse("review:queue") + (f"?{back}" if back else ""),
+        },
+    )
+
+
+# --- the dashboards -----------------------------------------------------------------------------------------
+
+
+@staff_required
+def dashboard(request):
+    """A reviewer's home: their open applications, due this week, overdue, decided this month; a lead
+    reviewer's: the same for each reviewer of the team, and what is unassigned or waiting."""
+    today = timezone.localdate()
+    lead = roles_for(request.user).lead_reviewer
+    return render(
+        request,
+        "applications/review/dashboard.html",
+        {"work": workload(user=request.user, today=today, team=lead), "lead": lead, "today": today},
+    )
+
+
+@staff_required
+def preferences(request):
+    """How the user is told: an e-mail for each update, or only the daily digest."""
+    current = StaffPreference.objects.filter(user=request.user, digest_only=True).exists()
+    form = PreferenceForm(request.POST or None, initial={"digest_only": "digest" if current else "immediate"})
+    if request.method == "POST":
+        if form.is_valid():
+            review.staff_preference_set(user=request.user, digest_only=form.cleaned_data["digest_only"])
+            messages.success(
+                request,
+                _("Saved: you will receive only the daily digest.")
+                if form.cleaned_data["digest_only"]
+                else _("Saved: you will be told of each update at once, and receive the daily digest."),
+            )
+            return redirect("review:dashboard")
+        return render(request, "applications/review/preferences.html", {"form": form}, status=422)
+    return render(request, "applications/review/preferences.html", {"form": form})
+
+
+# --- exports ------------------------------------------------------------------------------------------------
+
+
+def _export_form(data=None):
+    return ExportForm(data, activity_choices=activity_choices(), reviewer_choices=reviewer_choices())
+
+
+@staff_required
+def exports(request):
+    """Ask for the decisions of a period, filtered like the queue: a small export is the response itself; a
+    larger one is written by a task, with its progress on the export's page."""
+    if request.method != "POST":
+        initial = {key: value for key, value in request.GET.items() if key in ExportForm.base_fields}
+        form = _export_form()
+        form.initial.update(initial)
+        return _exports_page(request, form)
+    form = _export_form(request.POST)
+    if not form.is_valid():
+        return _exports_page(request, form, status=422)
+    data = form.cleaned_data
+    filters = queue_filters(
+        {
+            "status": data["outcome"] or "all",
+            "q": data["q"],
+            "activity": data["activity"],
+            "decided_from": data["decided_from"],
+            "decided_to": data["decided_to"],
+            "decided_by": data["decided_by"],
+            "sort": "reference",
+        }
+    )
+    decisions = exports_module.decisions_for_export(user=request.user, filters=filters)
+    if decisions.count() <= exports_module.stream_limit():
+        return _export_response(decisions, filters, data["format"])
+    export = exports_module.export_request(user=request.user, filters=filters, format=data["format"])
+    return redirect("review:export", export_id=export.pk)
+
+
+def _exports_page(request, form, status: int = 200):
+    recent = Export.objects.filter(requested_by=request.user).order_by("-created_at")[:10]
+    return render(
+        request,
+        "applications/review/exports.html",
+        {"form": form, "recent": recent, "limit": exports_module.stream_limit()},
+        status=status,
+    )
+
+
+def _export_response(decisions, filters, format: str):
+    """A small export as the response itself: CSV streamed line by line, XLSX written to a temporary file first."""
+    labels = exports_module.Labels()
+    name = exports_module.file_name(filters, format)
+    if format == Export.Format.CSV:
+        response = StreamingHttpResponse(
+            exports_module.csv_lines(decisions, labels), content_type=exports_module.CONTENT_TYPES[format]
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+    else:
+        file = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it, and so removes it
+        exports_module.xlsx_write(decisions, labels, file)
+        file.seek(0)
+        response = FileResponse(
+            file, as_attachment=True, filename=name, content_type=exports_module.CONTENT_TYPES[format]
+        )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@staff_required
+def export_detail(request, export_id):
+    """An export being written: its progress bar (review/export-progress.js asks export_progress), then its link."""
+    export = own_export(request.user, export_id)
+    return render(request, "applications/review/export_detail.html", {"export": export, **_progress(export)})
+
+
+def _progress(export: Export) -> dict:
+    done = export.state == Export.State.DONE
+    return {
+        "state": export.state,
+        "state_label": str(export.get_state_display()),
+        "done": export.done,
+        "total": export.total,
+        "percent": export.percent,
+        "download_url": reverse("review:export_download", args=[export.pk]) if done else "",
+        "error": export.error,
+    }
+
+
+@staff_required
+def export_progress(request, export_id):
+    """The export's progress as JSON, for the page's progress bar."""
+    response = JsonResponse(_progress(own_export(request.user, export_id)))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@staff_required
+def export_download(request, export_id):
+    """The written file, for the user who asked only; never cached."""
+    export = own_export(request.user, export_id)
+    if export.state != Export.State.DONE or not export.file:
+        return redirect("review:export", export_id=export.pk)
+    filters = exports_module.filters_of(export.parameters)
+    response = FileResponse(
+        export.file.open("rb"),
+        as_attachment=True,
+        filename=exports_module.file_name(filters, export.format),
+        content_type=exports_module.CONTENT_TYPES[export.format],
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # --- the review screen ----------------------------------------------------------------------------

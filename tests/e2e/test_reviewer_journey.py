@@ -41,7 +41,7 @@ def test_a_reviewer_works_an_application_end_to_end(page, live_server):
     expect(page.locator("tbody tr")).to_have_count(4)
     screenshot(page, "review-01-queue")
     page.get_by_label("Reference, BIN or name").fill("steppe")
-    page.get_by_role("button", name="Filter").click()
+    page.get_by_role("button", name="Filter", exact=True).click()
     expect(page.locator("tbody tr")).to_have_count(1)
     page.get_by_role("link", name=application.reference).click()
 

@@ -146,9 +146,10 @@ def user_reviewer():
     return reviewer("queue-reviewer@example.com")
 
 
-# session, user, the user's groups (role check), the activity filter's provisions, the page's count,
-# and the page's rows with organisation and reviewer joined = 6, whatever the number of rows.
-QUEUE_QUERIES = 6
+# session, user, the user's groups (role check), the activity filter's provisions, the reviewers (the
+# "Assigned" and "Decided by" filters, and "assign selected"), the page's count, and the page's rows with
+# organisation and reviewer joined = 7, whatever the number of rows.
+QUEUE_QUERIES = 7
 
 
 @pytest.mark.django_db
@@ -178,3 +179,47 @@ def test_the_queue_and_the_review_screen_tell_the_same_clock(client, rev, in_rev
     assert row.clock == screen.context["clock"]
     assert row.clock.due_on == datetime.date(2025, 4, 15) and row.clock.days_left == 13
     assert "15.04.2025 · 13 wd left" in screen.content.decode()
+
+
+@pytest.mark.django_db
+def test_filter_by_reviewer_due_period_and_decisions(client, rev, other_rev, lead, queue):
+    """The filters the dashboards' counts link to: a reviewer by id, a due period, decided in a period by someone."""
+    from tests.review.conftest import approve
+
+    client.force_login(lead)
+    assert refs(client.get(URL, {"assigned": other_rev.pk})) == [queue["d"].reference]
+    with time_machine.travel(datetime.datetime(2025, 3, 26, 10, 0), tick=False):
+        # a is due 28.03.2025, b on 05.05.2025 (10.04 + 15 working days, 1, 7 and 9 May being holidays).
+        assert refs(client.get(URL, {"due_from": "26.03.2025", "due_to": "30.03.2025"})) == [queue["a"].reference]
+        assert refs(client.get(URL, {"due_from": "29.03.2025"})) == [queue["b"].reference]
+        assert refs(client.get(URL, {"due_to": "28.03.2025"})) == [queue[k].reference for k in "cda"]
+    with time_machine.travel(datetime.datetime(2025, 6, 2, 10, 0), tick=False):
+        approve(queue["c"], rev)
+    for params, expected in [
+        ({"decided_from": "01.06.2025", "decided_to": "30.06.2025"}, ["c"]),
+        ({"decided_from": "03.06.2025"}, []),
+        ({"decided_to": "01.06.2025"}, []),
+        ({"decided_by": rev.pk}, ["c"]),
+        ({"decided_by": other_rev.pk}, []),
+    ]:
+        assert refs(client.get(URL, {"status": "all", **params})) == [queue[k].reference for k in expected], params
+    client.force_login(rev)
+    assert refs(client.get(URL, {"status": "all", "decided_by": "me"})) == [queue["c"].reference]
+
+
+@pytest.mark.django_db
+def test_a_backwards_period_is_explained_beside_its_end(client, rev, queue):
+    client.force_login(rev)
+    html = client.get(URL, {"due_from": "30.03.2025", "due_to": "01.03.2025"}).content.decode()
+    at = html.find('name="due_to"')
+    assert "The end of the period is before its start." in html[at : at + 800]
+    assert 'value="30.03.2025"' in html  # what was typed is kept
+    assert "show" in html[html.find('id="more-filters"') - 40 : html.find('id="more-filters"')]  # and shown
+
+
+@pytest.mark.django_db
+def test_a_reviewer_id_that_is_no_reviewer_is_not_a_filter(client, rev, member, queue):
+    client.force_login(rev)
+    response = client.get(URL, {"assigned": member.pk})
+    assert not response.context["form"].is_valid()
+    assert response.status_code == 200

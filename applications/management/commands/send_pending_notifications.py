@@ -7,7 +7,7 @@ import argparse
 
 from django.core.management.base import BaseCommand
 
-from applications.notifications import MAX_ATTEMPTS, notifications_send_pending
+from applications.notifications import MAX_ATTEMPTS, notifications_send_pending, staff_events_tell_pending
 
 
 def positive(value: str) -> int:
@@ -32,5 +32,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, limit: int, given_up_too: bool, **options):
+        told = staff_events_tell_pending()
+        if told:
+            self.stdout.write(f"Staff updates: {told} e-mails written.")
         counts = notifications_send_pending(limit=limit, given_up_too=given_up_too)
         self.stdout.write(f"Notifications: {counts['sent']} sent, {counts['failed']} failed (kept pending).")

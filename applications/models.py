@@ -386,6 +386,12 @@ class Decision(models.Model):
     def __str__(self):
         return f"{self.application} · {self.get_outcome_display()}"
 
+    @property
+    def own_production_not_applicable(self) -> bool:
+        """The company sells goods it produces, but the list in force on the reference date set no criteria of
+        own production: there was nothing to confirm them against (the finding recorded that)."""
+        return bool((self.own_production_finding or {}).get("not_applicable"))
+
     def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.get("force_insert"):
             raise ValidationError(_("A decision is never edited."))

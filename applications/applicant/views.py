@@ -18,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from catalog.selectors import catalog_on
+from catalog.selectors import CRITERIA_NONE_SET, catalog_on
 
 from ..models import Application, Certificate, Decision, Organisation
 from ..permissions import (
@@ -366,7 +366,7 @@ def goods(request, application: Application, context: dict):
     )
     if removed:
         messages.info(request, _("The certificates added before were removed: %(n)d.") % {"n": removed})
-    if application.sells_own_goods:
+    if application.sells_own_goods and context["catalog"].criteria_state != CRITERIA_NONE_SET:
         return redirect("applications:certificates", reference=application.reference)
     messages.success(request, _("Answer saved."))
     return _to_task_list(application)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from catalog.models import LegalAct, Provision, ProvisionVersion, format_date
+from catalog.models import CatalogChange, LegalAct, Provision, ProvisionVersion, format_date
 
 from .validators import validate_bin
 
@@ -492,6 +492,7 @@ class Notification(models.Model):
         DECIDED = "decided", _("Decision")
         WITHDRAWN = "withdrawn", _("Application withdrawn")
         CERTIFICATE_EXPIRING = "certificate_expiring", _("Certificate expiring")
+        LIST_IN_FORCE = "list_in_force", _("A list is in force: the draft can be submitted")
         # To one member of staff (`recipient`): what happened to their applications, or their daily digest.
         STAFF_UPDATE = "staff_update", _("Updates for a reviewer")
         DIGEST = "digest", _("Daily digest")
@@ -541,6 +542,43 @@ class Notification(models.Model):
 # --- what staff are told, and the watches that tell them ---------------------------------------------------
 
 
+class CatalogChangeEffect(models.Model):
+    """That a published change to the catalog moved or ended wordings an open application had pinned: which,
+    and how (`claims`: catalog.impact.ClaimEffect.as_record() of each, said in any language by
+    catalog.impact.effect_sentence). Written in the publishing transaction; never edited or deleted."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="catalog_effects")
+    change = models.ForeignKey(CatalogChange, on_delete=models.PROTECT, related_name="application_effects")
+    claims = models.JSONField(_("what it did to the claimed wordings"), default=list)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("effect of a catalog change")
+        verbose_name_plural = _("effects of catalog changes")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "change"], name="catalogchangeeffect_once_per_change")
+        ]
+
+    def __str__(self):
+        return f"{self.application} · {self.change}"
+
+    @property
+    def sentences(self) -> list[str]:
+        """What the change did to each claimed wording, in the active language."""
+        from catalog.impact import effect_sentence
+
+        return [effect_sentence(record, published=True) for record in self.claims]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValidationError(_("The effect of a catalog change is recorded once and never edited."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("The effect of a catalog change is never deleted."))
+
+
 class StaffPreference(models.Model):
     """How a member of staff wants to be told: each update by e-mail at once (and the daily digest), or only
     the daily digest, which then also lists the updates since the last one. No row: at once."""
@@ -576,11 +614,15 @@ class StaffEvent(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn by the applicant")
         WAITING_UNASSIGNED = "waiting_unassigned", _("Waiting without a reviewer")
         CERTIFICATE_EXPIRING = "certificate_expiring", _("A certificate relied on is expiring")
+        CATALOG_CHANGED = "catalog_changed", _("A catalog change moved a wording it claims")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="staff_events")
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="staff_events")
     certificate = models.ForeignKey(Certificate, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    catalog_effect = models.ForeignKey(
+        CatalogChangeEffect, null=True, blank=True, on_delete=models.PROTECT, related_name="staff_events"
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -611,12 +653,14 @@ class WatchMark(models.Model):
     fails to write it and so writes nothing).
 
     Keys: a certificate and a threshold ("<certificate id>:<days>"), a digest ("<user id>:<YYYY-MM-DD>"), an
-    application waiting without a reviewer ("<application id>:<times submitted>")."""
+    application waiting without a reviewer ("<application id>:<times submitted>"), a draft told that a list
+    came into force for its date ("<application id>": once, whatever list)."""
 
     class Watch(models.TextChoices):
         CERTIFICATE = "certificate", _("Certificate expiring")
         DIGEST = "digest", _("Daily digest")
         WAITING = "waiting", _("Waiting without a reviewer")
+        LIST_IN_FORCE = "list_in_force", _("A list came into force for a stalled draft")
 
     watch = models.CharField(_("watch"), max_length=16, choices=Watch.choices)
     key = models.CharField(_("key"), max_length=64)

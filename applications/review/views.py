@@ -85,6 +85,7 @@ def queue_filters(data: dict) -> QueueFilters:
         submitted_from=data.get("submitted_from"),
         submitted_to=data.get("submitted_to"),
         overdue=bool(data.get("overdue")),
+        catalog_changed=bool(data.get("catalog_changed")),
         q=data.get("q", ""),
         sort=data.get("sort") or "due",
         due_from=data.get("due_from"),

@@ -256,3 +256,14 @@ def test_the_filtered_queue_keeps_its_number_of_queries(
     with django_assert_num_queries(QUEUE_QUERIES):
         response = client.get(reverse("review:queue"), {"catalog_changed": "on"})
     assert len(response.context["rows"]) == n
+
+
+def test_admin_lists_the_effects_read_only(client, admin_user, successor, author, approver, rev):
+    under_successor(rev=rev)
+    publish(amendment(author), author, approver)
+    effect = CatalogChangeEffect.objects.get()
+    client.force_login(admin_user)
+    assert effect.application.reference in client.get("/admin/applications/catalogchangeeffect/").content.decode()
+    page = client.get(f"/admin/applications/catalogchangeeffect/{effect.pk}/change/").content.decode()
+    assert SENTENCE in page
+    assert client.get("/admin/applications/catalogchangeeffect/add/").status_code == 403

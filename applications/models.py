@@ -4,6 +4,7 @@ Status changes go only through applications/workflow.py. Every model keeps djang
 the acting user comes from the request (HistoryRequestMiddleware) or is set by the services.
 """
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -344,6 +345,21 @@ class Certificate(models.Model):
 
     def is_valid_on(self, day) -> bool:
         return self.issued_on <= day <= self.valid_until
+
+    def validity_warning(self, on: datetime.date) -> str:
+        """Why the certificate is not valid on the date `on` (the reference date), or "". A warning, never a
+        refusal: the reviewer judges whether another certificate covers the goods."""
+        if self.valid_until < on:
+            return _("Not valid on the reference date %(on)s: it expired on %(until)s.") % {
+                "on": format_date(on),
+                "until": format_date(self.valid_until),
+            }
+        if self.issued_on > on:
+            return _("Not valid on the reference date %(on)s: it was issued later, on %(issued)s.") % {
+                "on": format_date(on),
+                "issued": format_date(self.issued_on),
+            }
+        return ""
 
 
 class Outcome(models.TextChoices):

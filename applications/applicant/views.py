@@ -377,11 +377,15 @@ def certificates(request, application: Application, context: dict):
     """The certificates of own production, with a form to add one."""
     if not application.sells_own_goods:
         return redirect("applications:goods", reference=application.reference)
-    form = context["form"] = CertificateForm(*_posted(request, files=True))
+    on = context["reference_date"]
+    form = context["form"] = CertificateForm(*_posted(request, files=True), reference_date=on)
     context["certificates"] = application.certificates.all()
     if request.method == "POST" and form.is_valid():
         certificate = services.certificate_add(application=application, user=request.user, **form.cleaned_data)
         messages.success(request, _("Certificate %(number)s added.") % {"number": certificate.number})
+        warning = certificate.validity_warning(on)
+        if warning:
+            messages.warning(request, warning)
         return redirect("applications:certificates", reference=application.reference)
     return None
 

@@ -201,6 +201,13 @@ def test_a_certificate_with_its_scan_is_added(in_2025, member_client, member, se
         ({"valid_until": "14.03.2023"}, "“Valid until” cannot be before “issued on”."),
         ({"issued_on": "2024/03/15"}, "Enter the date of issue as DD.MM.YYYY, e.g. 15.03.2024."),
         ({"issued_on": "01.01.2026"}, "The date of issue cannot be in the future."),
+        ({"issued_on": "31.02.2024"}, "The day 31.02.2024 does not exist: that month has 29 days."),
+        ({"issued_on": "15.03.1024"}, "No certificate of own production was issued before 01.01.1991: check the year."),
+        (
+            {"valid_until": "31.12.9999"},
+            "A certificate valid after 02.06.2075 (50 years from the reference date) is not credible: check the year.",
+        ),
+        ({"number": "N" * 5000}, "Ensure this value has at most 64 characters (it has 5000)."),
         ({"number": ""}, "Enter the certificate number."),
         ({"kind": ""}, "Select the kind of certificate."),
         ({"scan": ""}, "Choose the PDF scan of the certificate."),
@@ -228,6 +235,31 @@ def test_certificate_refusals_are_shown_beside_the_field_and_the_rest_kept(
     assert "There is a problem" in page
     assert 'value="National Chamber of Entrepreneurs"' in page
     assert not Certificate.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("issued_on", "valid_until", "warning"),
+    [
+        ("15.03.2019", "14.03.2022", "Not valid on the reference date 02.06.2025: it expired on 14.03.2022."),
+        ("15.03.2024", "14.03.2027", ""),
+        ("15.03.2024", "02.06.2075", ""),  # the last credible day is accepted, and valid on the reference date
+    ],
+)
+def test_a_certificate_not_valid_on_the_reference_date_is_accepted_with_a_warning(
+    in_2025, member_client, selling_draft, issued_on, valid_until, warning
+):
+    response = member_client.post(
+        url("certificates", selling_draft), certificate_data(issued_on=issued_on, valid_until=valid_until), follow=True
+    )
+    page = text(response)
+    assert "Certificate IND-2024-17 added." in page
+    assert Certificate.objects.count() == 1
+    if warning:
+        # Once as the message after adding, once beside the certificate in the table (which stays).
+        assert page.count(warning) == 2
+        assert text(member_client.get(url("certificates", selling_draft))).count(warning) == 1
+    else:
+        assert "Not valid on the reference date" not in page
 
 
 def test_a_scan_over_10_mb_is_refused(in_2025, member_client, selling_draft):

@@ -129,6 +129,13 @@ def application_sections(application: Application, *, catalog: CatalogOnDate) ->
     activities_hint = ""
     if not unlocked:
         activities = CANNOT_START
+    elif not catalog.in_force and not claims:
+        # Nothing to choose from: the step is not offered, and the task list says why (an earlier choice is
+        # still shown on its page, so a draft with claims keeps the step open).
+        activities = CANNOT_START
+        activities_hint = _("%(why)s There is nothing to choose until the park enters the list that replaces it.") % {
+            "why": catalog.notice
+        }
     elif not claims:
         activities = NOT_STARTED
     elif stale_claims(application, catalog):

@@ -273,7 +273,9 @@ def step(key: str, template: str):
             context = _context(application, step=key)
             context["section"] = section = next(s for s in context["sections"] if s.key == key)
             if not section.available:
-                if key in ("activities", "goods"):
+                if section.hint:
+                    messages.warning(request, section.hint)
+                elif key in ("activities", "goods"):
                     messages.warning(request, _("Answer the eligibility questions first."))
                 else:
                     messages.warning(request, _("Complete the sections above first."))

@@ -127,13 +127,22 @@ def test_unticking_removes_the_claim_with_its_history(in_2025, member_client, me
     assert (deleted.provision_id, deleted.history_user) == (p1.pk, member)
 
 
-def test_with_no_list_in_force_nothing_can_be_chosen_and_the_reason_is_plain(in_2026, member_client, eligible_draft):
+def test_with_no_list_in_force_the_step_is_not_offered_and_the_reason_is_plain(in_2026, member_client, eligible_draft):
     p1 = provision(1)
-    page = text(member_client.get(url("activities", eligible_draft)))
-    assert "No list is in force on 25.11.2026: order 37/RD was abrogated by order 521/NK with effect from " in page
-    assert 'type="checkbox"' not in page
+    why = "No list is in force on 25.11.2026: order 37/RD was abrogated by order 521/NK with effect from "
+    # The task list: step 2 cannot start, says why, and is not a link to a page with nothing to choose.
+    tasks = text(member_client.get(url("detail", eligible_draft)))
+    step_2 = tasks[tasks.find("2.</span>") : tasks.find('id="state-activities"')]
+    assert why in step_2 and "There is nothing to choose until the park enters the list that replaces it." in step_2
+    assert url("activities", eligible_draft) not in tasks
+    assert "Cannot start yet" in tasks[tasks.find('id="state-activities"') :][:200]
+    # Its address leads back to the task list with the same reason.
+    response = member_client.get(url("activities", eligible_draft), follow=True)
+    assert response.redirect_chain[-1][0] == url("detail", eligible_draft)
+    page = text(response)
+    assert why in page and 'type="checkbox"' not in page
     response = member_client.post(
-        url("activities", eligible_draft), {f"tick_{p1.pk}": "on", f"explanation_{p1.pk}": "X"}
+        url("activities", eligible_draft), {f"tick_{p1.pk}": "on", f"explanation_{p1.pk}": "X"}, follow=True
     )
     assert not eligible_draft.claims.exists()
     assert "No list is in force on 25.11.2026" in text(response)

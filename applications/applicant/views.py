@@ -241,6 +241,7 @@ def _context(application: Application, **extra) -> dict:
         "catalog": catalog,
         "reference_date": on,
         "sections": selectors.application_sections(application, catalog=catalog),
+        "claim_answers": selectors.claim_answers(application, catalog=catalog),
         "eligibility_rows": [
             (Application._meta.get_field(name).verbose_name, getattr(application, name))
             for name in Application.ELIGIBILITY_FIELDS

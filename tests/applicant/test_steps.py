@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from applications.models import ActivityClaim, Application, Certificate, Status
 from applications.validators import SCAN_MAX_BYTES
@@ -314,6 +315,21 @@ def test_check_your_answers_shows_everything_with_a_change_link_per_section(in_2
     ):
         assert expected in page
     assert page.count(">Change<") == 3
+
+
+def test_check_your_answers_shows_the_wording_each_claim_will_be_pinned_to(in_2025, member_client, ready_draft):
+    from catalog.selectors import catalog_on
+
+    in_force = {v.provision.paragraph: v for v in catalog_on(datetime.date(2025, 6, 2)).activities}
+    page = text(member_client.get(url("check", ready_draft)))
+    assert page.count("The wording the park will review (in force today; pinned when you submit)") == 2
+    for paragraph in (1, 2):
+        version = in_force[paragraph]
+        # Whole, not cut to 40 words, with the act that gave it: as the review screen shows it.
+        assert escape(version.text) in page and version.introduced_by.code in page
+    assert escape(in_force[1].footnote) in page  # "Paragraph 1 - as amended by ..." is part of the text
+    # The certificate valid until 10.01.2026 is valid on the reference date: no warning.
+    assert "Not valid on the reference date" not in page
 
 
 def test_the_declaration_must_be_confirmed(in_2025, member_client, ready_draft):

@@ -387,6 +387,9 @@ class Decision(models.Model):
     reference_date = models.DateField(_("reference date"))
     # [{"appendix", "paragraph", "text", "text_recorded", "version_id", "introduced_by", "explanation"}]
     confirmed_activities = models.JSONField(_("confirmed activities (frozen)"), default=list)
+    # Every claimed activity as confirmed_activities, with "verdict" (Verdict's value) and without the
+    # reviewer's internal note: the rejection letter lists them (empty for decisions recorded before).
+    claimed_activities = models.JSONField(_("claimed activities with their verdicts (frozen)"), default=list)
     sells_own_goods = models.BooleanField(_("sells goods it produces"), default=False)
     own_production_confirmed = models.BooleanField(_("own production confirmed"), null=True, blank=True)
     # {"certificates": [{"kind", "number", "valid_until", "verification"}], "criteria": [...]}
@@ -409,6 +412,15 @@ class Decision(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("A decision is never deleted."))
+
+    @property
+    def activity_findings(self) -> list[dict]:
+        """Each claimed activity as frozen by the decision, with the label of its verdict ("verdict_label")."""
+        labels = dict(Verdict.choices)
+        return [
+            {**activity, "verdict_label": labels.get(activity.get("verdict"), "")}
+            for activity in self.claimed_activities
+        ]
 
 
 class Written(models.Model):

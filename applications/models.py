@@ -4,6 +4,7 @@ Status changes go only through applications/workflow.py. Every model keeps djang
 the acting user comes from the request (HistoryRequestMiddleware) or is set by the services.
 """
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -345,6 +346,21 @@ class Certificate(models.Model):
     def is_valid_on(self, day) -> bool:
         return self.issued_on <= day <= self.valid_until
 
+    def validity_warning(self, on: datetime.date) -> str:
+        """Why the certificate is not valid on the date `on` (the reference date), or "". A warning, never a
+        refusal: the reviewer judges whether another certificate covers the goods."""
+        if self.valid_until < on:
+            return _("Not valid on the reference date %(on)s: it expired on %(until)s.") % {
+                "on": format_date(on),
+                "until": format_date(self.valid_until),
+            }
+        if self.issued_on > on:
+            return _("Not valid on the reference date %(on)s: it was issued later, on %(issued)s.") % {
+                "on": format_date(on),
+                "issued": format_date(self.issued_on),
+            }
+        return ""
+
 
 class Outcome(models.TextChoices):
     APPROVED = "approved", _("Approved")
@@ -371,6 +387,9 @@ class Decision(models.Model):
     reference_date = models.DateField(_("reference date"))
     # [{"appendix", "paragraph", "text", "text_recorded", "version_id", "introduced_by", "explanation"}]
     confirmed_activities = models.JSONField(_("confirmed activities (frozen)"), default=list)
+    # Every claimed activity as confirmed_activities, with "verdict" (Verdict's value) and without the
+    # reviewer's internal note: the rejection letter lists them (empty for decisions recorded before).
+    claimed_activities = models.JSONField(_("claimed activities with their verdicts (frozen)"), default=list)
     sells_own_goods = models.BooleanField(_("sells goods it produces"), default=False)
     own_production_confirmed = models.BooleanField(_("own production confirmed"), null=True, blank=True)
     # {"certificates": [{"kind", "number", "valid_until", "verification"}], "criteria": [...]}
@@ -399,6 +418,15 @@ class Decision(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("A decision is never deleted."))
+
+    @property
+    def activity_findings(self) -> list[dict]:
+        """Each claimed activity as frozen by the decision, with the label of its verdict ("verdict_label")."""
+        labels = dict(Verdict.choices)
+        return [
+            {**activity, "verdict_label": labels.get(activity.get("verdict"), "")}
+            for activity in self.claimed_activities
+        ]
 
 
 class Written(models.Model):

@@ -463,6 +463,7 @@ def decision_record(
         confirmed_activities=[_frozen_activity(c) for c in claims if c.verdict == Verdict.CONFIRMED]
         if outcome == Outcome.APPROVED
         else [],
+        claimed_activities=[{**_frozen_activity(c), "verdict": c.verdict} for c in claims],
         sells_own_goods=finding["sells_own_goods"],
         own_production_confirmed=finding["confirmed"],
         own_production_finding=finding,

@@ -252,3 +252,10 @@ LOGGING = {
 # Catalog: publishing a change to the catalog needs a second editor's approval ("four eyes"). A small park
 # with one editor may turn it off; the change's history still names who entered and who published it.
 CATALOG_FOUR_EYES = env_bool("CATALOG_FOUR_EYES", True)
+
+# Accounts. A sign-up's verification link works this many seconds (default 3 days); a password-reset link as
+# long (PASSWORD_RESET_TIMEOUT). Invitations to addresses at these domains (the park's own, comma-separated,
+# e.g. astanahub.com) are refused outright: staff never join an organisation.
+EMAIL_VERIFICATION_MAX_AGE = env_int("EMAIL_VERIFICATION_MAX_AGE", 3 * 24 * 3600)
+PASSWORD_RESET_TIMEOUT = EMAIL_VERIFICATION_MAX_AGE
+STAFF_EMAIL_DOMAINS = [domain.lower().lstrip("@") for domain in env_list("STAFF_EMAIL_DOMAINS")]

@@ -18,6 +18,8 @@ import datetime
 import logging
 import threading
 
+from axes.backends import AxesStandaloneBackend
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -213,6 +215,41 @@ def _password_reset_write(email: str) -> None:
 
 
 def password_reset_done(user) -> None:
-    """A password set through the e-mailed link: the account's owner reads that mailbox."""
+    """A password set through the e-mailed link: the account's owner reads that mailbox (and is not locked out)."""
     if not email_verified(user):
         email_verification_record(user)
+    axes_reset(username=normalise_email(user.username))  # the owner is back: a lock on the account is lifted
+
+
+# --- the login throttle (django-axes; settings AXES_*) -----------------------------------------------------------
+
+
+class LoginThrottleBackend(AxesStandaloneBackend):
+    """django-axes' check before a password is tried: a username locked at this address is refused at once.
+
+    A login without a request (code: the test client's `login`, the shell) is not a visitor's, so it is not
+    throttled; every login through a page has the request."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def login_username(request, credentials) -> str:
+    """The username as the throttle counts it: the address as the product stores it, so that Aigerim@… and
+    aigerim@… are one account's failures."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    return normalise_email(username)[:150]
+
+
+def client_ip(request) -> str:
+    """The visitor's address. Behind a proxy, settings.CLIENT_IP_HEADER (DJANGO_CLIENT_IP_HEADER, e.g.
+    HTTP_X_FORWARDED_FOR) names the header the proxy sets; its last entry is the one that proxy added (a
+    visitor can put anything before it). Without it, the address that connected (REMOTE_ADDR)."""
+    header = settings.CLIENT_IP_HEADER
+    if header:
+        entries = [entry.strip() for entry in request.META.get(header, "").split(",") if entry.strip()]
+        if entries:
+            return entries[-1][:64]
+    return request.META.get("REMOTE_ADDR", "")

@@ -6,6 +6,7 @@ organisation); the services decide what may change and refuse with DomainError, 
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from catalog.selectors import catalog_on
@@ -35,6 +37,7 @@ from ..permissions import (
 from ..roles import roles_for
 from ..workflow import DomainError
 from . import accounts, selectors, services
+from .accounts import login_username
 from .forms import (
     ActivitiesForm,
     CertificateForm,
@@ -84,6 +87,24 @@ class LoginView(auth_views.LoginView):
 
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+
+def login_locked(request, original_response=None, credentials=None):
+    """The login page, refused (429) while django-axes holds this account locked at this address."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    form = EmailAuthenticationForm(request, data=request.POST or None)
+    form.is_bound = False  # nothing is checked: the password is not even tried
+    message = ngettext(
+        "Too many wrong passwords for this account from your address: logging in to it from here is paused for "
+        "%(minutes)s minute. Try again then, or choose a new password through “Forgotten your password?”.",
+        "Too many wrong passwords for this account from your address: logging in to it from here is paused for "
+        "%(minutes)s minutes. Try again then, or choose a new password through “Forgotten your password?”.",
+        minutes,
+    ) % {"minutes": minutes}
+    form.initial = {"username": login_username(request, credentials)}
+    return render(
+        request, "registration/login.html", {"form": form, "locked": message, "next": _safe_next(request)}, status=429
+    )
 
 
 def signup(request):

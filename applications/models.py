@@ -88,8 +88,29 @@ class Membership(models.Model):
             raise ValidationError({"user": permission.reason})
 
 
+class EmailVerification(models.Model):
+    """Proof that a user reads the mailbox of their address: they followed the signed link e-mailed to it (or
+    a password-reset link, which proves the same). An account joins, is invited into and submits for an
+    organisation only while its address is verified (permissions.email_verified). The address is kept: a
+    verification holds only for the address it was made for."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="email_verification"
+    )
+    email = models.EmailField(_("e-mail address verified"))
+    verified_at = models.DateTimeField(_("verified at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("e-mail verification")
+        verbose_name_plural = _("e-mail verifications")
+
+    def __str__(self):
+        return f"{self.email} · {format_date(timezone.localtime(self.verified_at).date())}"
+
+
 class Invitation(models.Model):
-    """An invitation by e-mail to join an organisation; accepted when that address signs up or logs in."""
+    """An invitation by e-mail to join an organisation. It never makes a membership by itself: the account with
+    the invited address, verified, accepts it through the signed link it was sent."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("e-mail"))
@@ -524,6 +545,11 @@ class Notification(models.Model):
         # To one member of staff (`recipient`): what happened to their applications, or their daily digest.
         STAFF_UPDATE = "staff_update", _("Updates for a reviewer")
         DIGEST = "digest", _("Daily digest")
+        # About an account or an address (applications/applicant/accounts.py), to that one address.
+        EMAIL_VERIFICATION = "email_verification", _("Confirm your e-mail address")
+        SIGN_UP_EXISTING = "sign_up_existing", _("Sign-up with an address that has an account")
+        PASSWORD_RESET = "password_reset", _("Password reset")
+        INVITATION = "invitation", _("Invitation to an organisation")
 
     # Empty for an e-mail about no one application (a digest, updates about several).
     application = models.ForeignKey(

@@ -340,6 +340,19 @@ def staff_notification_write(
     return notification
 
 
+def account_notification_write(*, address: str, kind: str, template: str, context: dict, user=None) -> Notification:
+    """Write an e-mail about an account or an invitation to one address (`user` is its account, if any), and
+    queue its sending after the commit. Such e-mails carry a signed link, and go through the outbox like every
+    other: a request that writes one never waits for the mail server."""
+    context = {**context, "site_url": settings.SITE_URL}
+    subject, body = render_email(template, context, language=email_language(user))
+    notification = Notification.objects.create(
+        recipient=user, kind=kind, recipients=[address], subject=subject, body=body
+    )
+    transaction.on_commit(lambda: _enqueue(notification.pk), robust=True)
+    return notification
+
+
 def staff_events_tell(user_id: int) -> Notification | None:
     """One e-mail with every update `user_id` has not been told yet (none for a user who chose the digest
     only: the digest tells them). Idempotent: the events are locked and marked told in the same transaction."""

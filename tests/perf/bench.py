@@ -71,10 +71,10 @@ STATUS_MIX = [  # (status, share): about 64% decided
 ]
 
 
-def _bins(count: int, offset: int) -> list[str]:
+def _bins(count: int) -> list[str]:
     from applications.validators import bin_check_digit
 
-    bins, number = [], 100_000_000_00 + offset * 13
+    bins, number = [], 100_000_000_00
     while len(bins) < count:
         first = f"{number:011d}"
         digit = bin_check_digit(first)
@@ -105,8 +105,11 @@ def build(n_applications: int, n_organisations: int) -> None:
     from catalog.models import LegalAct, ProvisionVersion
 
     call_command("migrate", verbosity=0)
-    if Application.objects.count() >= n_applications:
+    existing = Application.objects.count()
+    if existing >= n_applications:
         return
+    if existing:  # an earlier build stopped half-way: start again
+        call_command("flush", interactive=False, verbosity=0)
     started = time.monotonic()
     call_command("load_catalog", verbosity=0)
     rng = random.Random(13)
@@ -135,10 +138,11 @@ def build(n_applications: int, n_organisations: int) -> None:
     per_org = n_applications // n_organisations
     batch_orgs = 2_000
     number = 0
+    all_bins = _bins(n_organisations)
     for org_start in range(0, n_organisations, batch_orgs):
         with transaction.atomic():
             count = min(batch_orgs, n_organisations - org_start)
-            bins = _bins(count, org_start)
+            bins = all_bins[org_start : org_start + count]
             organisations = Organisation.objects.bulk_create(
                 Organisation(
                     name=f"ТОО «{rng.choice(WORDS)} {rng.choice(WORDS)} {org_start + i}»", bin=bins[i],

@@ -1,9 +1,9 @@
 """Working days in Kazakhstan (the `holidays` package's calendar), and the park's review clock: 15 working
 days from submission (DESIGN.md).
 
-The clock is computed once: `clock_start()` says in SQL on which day it starts (the queue sorts and filters
-by it; the review screen reads the same annotation), `review_clock()` says when it is due and how many
-working days are left.
+The clock is computed once: `clock_start_of()` says on which day it starts (kept in the indexed column
+`Application.clock_from`, which the queue sorts and filters on), `review_clock()` says when it is due and how
+many working days are left. Working days are a sorted list searched by bisection: one due date is O(log n).
 """
 
 import datetime
@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import holidays
-from django.db.models import Case, DateField, F, When
-from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from .workflow import CLOCK_RUNNING
 
@@ -123,15 +122,14 @@ def working_days_ago(today: datetime.date, count: int) -> datetime.date:
 # --- the review clock of an application -------------------------------------------------------------------
 
 
-def clock_start():
-    """The day the park's 15 working days start, as an expression for `annotate(clock_from=...)`: the
-    reference date for the first submission (the date received, for an application registered by staff);
-    the day (in Astana) of the latest submission after the applicant answered a request for changes."""
-    return Case(
-        When(submission_count__gt=1, then=TruncDate("submitted_at")),
-        default=F("reference_date"),
-        output_field=DateField(),
-    )
+def clock_start_of(application) -> datetime.date | None:
+    """The day the park's 15 working days start: the reference date for the first submission (the date
+    received, for an application registered by staff); the day (in Astana) of the latest submission after the
+    applicant answered a request for changes. Application.save() keeps it in `Application.clock_from`, which
+    the queue sorts and filters on (indexed)."""
+    if application.submission_count > 1:
+        return timezone.localdate(application.submitted_at) if application.submitted_at else None
+    return application.reference_date
 
 
 @dataclass(frozen=True)
@@ -149,8 +147,8 @@ class ReviewClock:
 
 
 def review_clock(application, today: datetime.date) -> ReviewClock | None:
-    """The clock of an application annotated with `clock_from` (clock_start()); None while it does not run
-    (the application is not awaiting the park)."""
+    """The clock of an application (from its `clock_from`); None while it does not run (the application is
+    not awaiting the park)."""
     if application.status not in CLOCK_RUNNING or not application.clock_from:
         return None
     due_on = review_due_on(application.clock_from)

@@ -30,7 +30,6 @@ from ..roles import LEAD_REVIEWERS, REVIEWERS
 from ..workflow import ASSIGNABLE, AWAITING_PARK, CLOCK_RUNNING
 from ..working_days import (
     ReviewClock,
-    clock_start,
     latest_clock_start_due_by,
     latest_clock_start_overdue_on,
     review_clock,
@@ -85,7 +84,6 @@ def _user_id(value: str, user) -> int | None:
 def review_queue(*, user, filters: QueueFilters, today: datetime.date) -> QuerySet:
     """Every application that is not a draft, filtered and sorted as the reviewer asked."""
     queryset = Application.objects.not_draft().select_related("organisation", "assigned_reviewer")
-    queryset = queryset.annotate(clock_from=clock_start())
     if filters.status == OPEN:
         queryset = queryset.filter(status__in=AWAITING_PARK)
     elif filters.status in Status.values:
@@ -410,7 +408,7 @@ def workload(*, user, today: datetime.date, team: bool) -> Workload:
         & Q(clock_from__gt=latest_clock_start_due_by(today - datetime.timedelta(days=1)))
         & Q(clock_from__lte=latest_clock_start_due_by(week_ends))
     )
-    applications = Application.objects.filter(status__in=ASSIGNABLE).annotate(clock_from=clock_start())
+    applications = Application.objects.filter(status__in=ASSIGNABLE)
     decisions = Decision.objects.filter(
         decided_at__gte=_start_of(month_starts), decided_at__lt=_start_of(today + datetime.timedelta(days=1))
     )
@@ -453,7 +451,6 @@ def workload(*, user, today: datetime.date, team: bool) -> Workload:
     result = Workload(today=today, week_ends=week_ends, month_starts=month_starts, mine=load(user, "me"), team=[])
     result.urgent = queue_rows(
         Application.objects.filter(status__in=AWAITING_PARK, assigned_reviewer=user)
-        .annotate(clock_from=clock_start())
         .select_related("organisation")
         .order_by("clock_from", "reference")[:URGENT_ROWS],
         today=today,

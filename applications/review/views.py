@@ -37,7 +37,7 @@ from ..permissions import (
 )
 from ..roles import roles_for
 from ..workflow import DomainError
-from ..working_days import clock_start, review_clock
+from ..working_days import review_clock
 from . import exports as exports_module
 from . import services as review
 from .forms import (
@@ -369,7 +369,7 @@ def _screen_context(request, application: Application, bound: dict | None = None
 
 def _application(request, reference: str) -> Application:
     queryset = Application.objects.select_related("organisation", "assigned_reviewer", "act")
-    return staff_application(request.user, reference, queryset.annotate(clock_from=clock_start()))
+    return staff_application(request.user, reference, queryset)
 
 
 @staff_required

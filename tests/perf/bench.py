@@ -105,6 +105,12 @@ def build(n_applications: int, n_organisations: int) -> None:
     from catalog.models import LegalAct, ProvisionVersion
 
     call_command("migrate", verbosity=0)
+    try:  # the code before issue 13 computed the clock in SQL
+        from applications.working_days import clock_start_of
+
+        clock_column = True
+    except ImportError:
+        clock_column = False
     existing = Application.objects.count()
     if existing >= n_applications:
         return
@@ -181,6 +187,8 @@ def build(n_applications: int, n_organisations: int) -> None:
                             no_conflict_declared=reviewer is not None,
                         )
                     )  # fmt: skip
+            for application in applications:  # what Application.save() keeps, where the column exists
+                application.clock_from = clock_start_of(application) if clock_column else None
             applications = Application.objects.bulk_create(applications, batch_size=2_000)
             claims, certificates, decisions = [], [], []
             for application in applications:

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Upper
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -123,6 +125,31 @@ def review_queue(*, user, filters: QueueFilters, today: datetime.date) -> QueryS
             Q(reference__icontains=q) | Q(organisation__bin__startswith=q) | Q(organisation__name__icontains=q)
         )
     return queryset.order_by(*SORTS.get(filters.sort, SORTS["due"])[1])
+
+
+# The queue lists at most this many applications of one view (40 pages of 25): deeper pages would make the
+# database step over tens of thousands of rows. Past it the queue says so and asks to narrow the filters.
+QUEUE_MAX_ROWS = 1000
+
+
+class BoundedPaginator(Paginator):
+    """Pages over the first `max_rows` rows only, counting no further than one row past them (`truncated`)."""
+
+    def __init__(self, object_list, per_page, max_rows: int | None = None):
+        super().__init__(object_list, per_page)
+        self.max_rows = QUEUE_MAX_ROWS if max_rows is None else max_rows
+
+    @cached_property
+    def counted(self) -> int:
+        return self.object_list[: self.max_rows + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.counted, self.max_rows)
+
+    @property
+    def truncated(self) -> bool:
+        return self.counted > self.max_rows
 
 
 @dataclass(frozen=True)

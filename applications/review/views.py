@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponsePermanentRedirect, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -57,6 +56,7 @@ from .forms import (
 )
 from .selectors import (
     SORTS,
+    BoundedPaginator,
     QueueFilters,
     activity_choices,
     queue_rows,
@@ -102,7 +102,8 @@ def queue(request):
     form = QueueFilterForm(request.GET or None, activity_choices=activity_choices(), reviewer_choices=reviewers)
     data = form.cleaned_data if form.is_valid() else {}
     filters = queue_filters(data)
-    paginator = Paginator(review_queue(user=request.user, filters=filters, today=today), data.get("per_page") or 25)
+    queryset = review_queue(user=request.user, filters=filters, today=today)
+    paginator = BoundedPaginator(queryset, data.get("per_page") or 25)
     page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)

@@ -223,3 +223,25 @@ def test_a_reviewer_id_that_is_no_reviewer_is_not_a_filter(client, rev, member, 
     response = client.get(URL, {"assigned": member.pk})
     assert not response.context["form"].is_valid()
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_deep_pages_stop_at_the_bound_and_say_how_to_reach_the_rest(client, rev, monkeypatch):
+    """The queue lists the first QUEUE_MAX_ROWS applications of a view (the database never steps over tens of
+    thousands of rows); asking for a deeper page shows the last one, with what to do instead."""
+    from applications.review import selectors
+
+    monkeypatch.setattr(selectors, "QUEUE_MAX_ROWS", 26)
+    org, user = OrganisationFactory(), UserFactory()
+    for day in range(1, 28):
+        submitted_application(organisation=org, user=user, on=datetime.date(2025, 2, day))
+    client.force_login(rev)
+    first = client.get(URL)
+    page = first.content.decode()
+    assert "more than 26 applications" in page and "narrow the filters" not in page
+    deep = client.get(URL, {"page": "999"})
+    page = deep.content.decode()
+    assert deep.status_code == 200 and deep.context["page"].number == 2 and len(deep.context["rows"]) == 1
+    assert "The queue lists the first 26 applications of a view" in page and "narrow the filters" in page
+    some = client.get(URL, {"q": org.bin, "submitted_to": "10.02.2025"})
+    assert "10 applications" in some.content.decode() and "more than" not in some.content.decode()

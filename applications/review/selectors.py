@@ -29,6 +29,7 @@ from ..models import (
     Status,
 )
 from ..roles import LEAD_REVIEWERS, REVIEWERS
+from ..search import application_search
 from ..workflow import ASSIGNABLE, AWAITING_PARK, CLOCK_RUNNING
 from ..working_days import (
     ReviewClock,
@@ -119,11 +120,8 @@ def review_queue(*, user, filters: QueueFilters, today: datetime.date) -> QueryS
         queryset = queryset.filter(decision__decided_at__lt=_start_of(filters.decided_to + datetime.timedelta(days=1)))
     if filters.decided_by:
         queryset = queryset.filter(decision__decided_by_id=_user_id(filters.decided_by, user))
-    if filters.q:
-        q = filters.q.strip()
-        queryset = queryset.filter(
-            Q(reference__icontains=q) | Q(organisation__bin__startswith=q) | Q(organisation__name__icontains=q)
-        )
+    if filters.q.strip():
+        queryset = queryset.filter(application_search(filters.q))
     return queryset.order_by(*SORTS.get(filters.sort, SORTS["due"])[1])
 
 

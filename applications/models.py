@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -215,6 +216,9 @@ class Application(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     submission_count = models.PositiveSmallIntegerField(_("times submitted"), default=0)
+    # The day the park's 15 working days start (working_days.clock_start_of), kept by save() whenever the
+    # submission fields change, so that the queue sorts and filters on an indexed column. None for a draft.
+    clock_from = models.DateField(_("review clock started on"), null=True, blank=True, editable=False)
     received_by_other_channel = models.BooleanField(_("received by another channel"), default=False)
     received_on = models.DateField(_("received on"), null=True, blank=True)
 
@@ -240,10 +244,27 @@ class Application(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("application")
         verbose_name_plural = _("applications")
-        indexes = [models.Index(fields=["status", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"]),
+            # The queue: by due date (the clock's start) within a status, and across statuses.
+            models.Index(fields=["status", "clock_from", "reference"], name="application_status_due"),
+            models.Index(fields=["clock_from", "reference"], name="application_due"),
+        ]
+
+    # The fields the review clock's start follows (working_days.clock_start_of).
+    CLOCK_FIELDS = frozenset({"submission_count", "submitted_at", "reference_date"})
 
     def __str__(self):
         return self.reference
+
+    def save(self, *args, **kwargs):
+        from .working_days import clock_start_of
+
+        self.clock_from = clock_start_of(self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and self.CLOCK_FIELDS & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "clock_from"}
+        super().save(*args, **kwargs)
 
     @property
     def is_editable_by_applicant(self) -> bool:
@@ -351,6 +372,9 @@ class Certificate(models.Model):
         ordering = ["issued_on", "pk"]
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
+        # The review screen looks for the same number held by another organisation (UPPER(number) IN ...):
+        # an index on that expression finds them without reading every certificate.
+        indexes = [models.Index(Upper("number"), name="certificate_number_upper")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_until__gte=models.F("issued_on")), name="certificate_valid_after_issue"

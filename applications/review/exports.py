@@ -51,16 +51,14 @@ COLUMNS = [
 DATE_COLUMNS = {3, 9}
 FIELDS = (
     "application__reference",
-    "application__organisation__name",
-    "application__organisation__bin",
+    "addressee_name",
+    "addressee_bin",
     "reference_date",
     "act__code",
     "outcome",
     "confirmed_activities",
     "own_production_confirmed",
-    "decided_by__first_name",
-    "decided_by__last_name",
-    "decided_by__email",
+    "decided_by_name",
     "decided_at",
 )
 CHUNK = 2000  # rows fetched at a time
@@ -154,9 +152,7 @@ def export_rows(decisions, labels: Labels) -> Iterator[list]:
         outcome,
         activities,
         own_production,
-        first_name,
-        last_name,
-        email,
+        decided_by_name,
         decided_at,
     ) in decisions.values_list(*FIELDS).iterator(chunk_size=CHUNK):
         yield [
@@ -168,7 +164,7 @@ def export_rows(decisions, labels: Labels) -> Iterator[list]:
             labels.outcomes.get(outcome, outcome),
             _activities(activities, labels),
             labels.own_production.get(own_production, ""),
-            f"{first_name} {last_name}".strip() or email,
+            decided_by_name,
             timezone.localtime(decided_at).date(),
         ]
 

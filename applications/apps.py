@@ -1,8 +1,22 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _triggers_always(sender, using="default", **kwargs):
+    from config.append_only import enable_always
+
+    enable_always(using)
 
 
 class ApplicationsConfig(AppConfig):
     name = "applications"
     verbose_name = _("Applications")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The audit record is append-only in the database: triggers declared on every history and record model.
+        from config.append_only import register
+
+        register()
+        post_migrate.connect(_triggers_always, sender=self, dispatch_uid="append_only_always")

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from catalog.models import CatalogChange, LegalAct, Provision, ProvisionVersion, format_date
+from catalog.models import CatalogChange, LegalAct, Provision, ProvisionVersion, format_date, person_name
 
 from .validators import validate_bin
 
@@ -439,6 +439,15 @@ class Decision(models.Model):
     own_production_confirmed = models.BooleanField(_("own production confirmed"), null=True, blank=True)
     # {"certificates": [{"kind", "number", "valid_until", "verification"}], "criteria": [...]}
     own_production_finding = models.JSONField(_("own-production finding (frozen)"), default=dict)
+    # The addressee and the decider as they stood when deciding: the letter and every view of the decision
+    # render these, so renaming the organisation or the reviewer later changes nothing already decided.
+    addressee_name = models.CharField(_("organisation (as decided)"), max_length=255, blank=True)
+    addressee_bin = models.CharField(_("BIN (as decided)"), max_length=12, blank=True)
+    addressee_address = models.TextField(_("legal address (as decided)"), blank=True)
+    addressee_director = models.CharField(_("director (as decided)"), max_length=255, blank=True)
+    addressee_email = models.CharField(_("contact e-mail (as decided)"), max_length=254, blank=True)
+    addressee_phone = models.CharField(_("contact phone (as decided)"), max_length=32, blank=True)
+    decided_by_name = models.CharField(_("decided by (name as decided)"), max_length=255, blank=True)
     history = HistoricalRecords()
 
     objects = DecisionQuerySet.as_manager()
@@ -472,6 +481,16 @@ class Decision(models.Model):
             {**activity, "verdict_label": labels.get(activity.get("verdict"), "")}
             for activity in self.claimed_activities
         ]
+
+    def freeze_parties(self, *, organisation: "Organisation", decided_by) -> None:
+        """Copy the addressee's particulars and the decider's name into the decision (before it is saved)."""
+        self.addressee_name = organisation.name
+        self.addressee_bin = organisation.bin
+        self.addressee_address = organisation.legal_address
+        self.addressee_director = organisation.director
+        self.addressee_email = organisation.contact_email
+        self.addressee_phone = organisation.contact_phone
+        self.decided_by_name = person_name(decided_by)
 
 
 class Written(models.Model):

@@ -468,6 +468,7 @@ def decision_record(
         own_production_confirmed=finding["confirmed"],
         own_production_finding=finding,
     )
+    decision.freeze_parties(organisation=application.organisation, decided_by=user)
     reason = _("Decision recorded: approved") if outcome == Outcome.APPROVED else _("Decision recorded: rejected")
     save_with_history(decision, user=user, reason=reason, force_insert=True)
     body = reasons or _("Your application has been approved.")

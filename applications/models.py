@@ -552,6 +552,23 @@ class StaffPreference(models.Model):
         return f"{self.user}: {'digest only' if self.digest_only else 'immediate'}"
 
 
+class UserPreference(models.Model):
+    """What a user chose for themselves that is not about one organisation: the language of the interface and
+    of the e-mails they receive. No row: the browser's language (Accept-Language), else English."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="preference"
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
+
+    class Meta:
+        verbose_name = _("user preference")
+        verbose_name_plural = _("user preferences")
+
+    def __str__(self):
+        return f"{self.user}: {self.language or '-'}"
+
+
 class StaffEventQuerySet(models.QuerySet):
     def untold(self):
         """Not yet in any e-mail, oldest first."""

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from . import views
 from .health import HealthView
 
 admin.site.site_header = _("Astana Hub · catalog and administration")
@@ -15,6 +16,7 @@ urlpatterns = [
     path("catalog/", include("catalog.urls")),
     path("api/", include("catalog.api_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("language/", views.language, name="language"),
     path("healthz", HealthView.as_view(), name="healthz"),
 ]
 

@@ -169,6 +169,7 @@ class Application(models.Model):
 
     # Eligibility (step 1). None = not answered yet.
     is_legal_entity = models.BooleanField(_("The company is a legal entity"), null=True, blank=True)
+    # xgettext:no-python-format
     state_share_below_50 = models.BooleanField(_("The state owns less than 50% of the company"), null=True, blank=True)
     not_subsoil_user = models.BooleanField(_("The company is not a subsoil user"), null=True, blank=True)
     not_sez_participant = models.BooleanField(

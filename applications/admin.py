@@ -189,3 +189,12 @@ class StaffPreferenceAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     search_fields = ["user__email"]
     autocomplete_fields = ["user"]
+
+
+@admin.register(models.UserPreference)
+class UserPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "language"]
+    list_select_related = ["user"]
+    list_filter = ["language"]
+    search_fields = ["user__email"]
+    autocomplete_fields = ["user"]

@@ -26,3 +26,5 @@ class ApplicationsConfig(AppConfig):
 
         register()
         post_migrate.connect(_triggers_always, sender=self, dispatch_uid="append_only_always")
+
+        from . import languages  # noqa: F401  (connects the login signal that restores the account's language)

@@ -192,6 +192,7 @@ class Application(models.Model):
 
     # Eligibility (step 1). None = not answered yet.
     is_legal_entity = models.BooleanField(_("The company is a legal entity"), null=True, blank=True)
+    # xgettext:no-python-format
     state_share_below_50 = models.BooleanField(_("The state owns less than 50% of the company"), null=True, blank=True)
     not_subsoil_user = models.BooleanField(_("The company is not a subsoil user"), null=True, blank=True)
     not_sez_participant = models.BooleanField(
@@ -691,6 +692,23 @@ class StaffPreference(models.Model):
 
     def __str__(self):
         return f"{self.user}: {'digest only' if self.digest_only else 'immediate'}"
+
+
+class UserPreference(models.Model):
+    """What a user chose for themselves that is not about one organisation: the language of the interface and
+    of the e-mails they receive. No row: the browser's language (Accept-Language), else English."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="preference"
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
+
+    class Meta:
+        verbose_name = _("user preference")
+        verbose_name_plural = _("user preferences")
+
+    def __str__(self):
+        return f"{self.user}: {self.language or '-'}"
 
 
 class StaffEventQuerySet(models.QuerySet):

@@ -166,6 +166,7 @@ class InviteForm(forms.Form):
 
 ELIGIBILITY_HINTS = {
     "is_legal_entity": gettext_lazy("Individual entrepreneurs cannot apply."),
+    # xgettext:no-python-format
     "state_share_below_50": gettext_lazy("A company 50% or more owned by the state cannot apply."),
     "not_subsoil_user": gettext_lazy("Subsoil users cannot apply."),
     "not_sez_participant": gettext_lazy("Participants of a special economic zone cannot apply."),

@@ -43,10 +43,24 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 
 
-def notification_recipients(application: Application) -> list[str]:
-    """The addresses of every active member of the applicant organisation, each once, sorted."""
-    emails = application.organisation.members.filter(is_active=True).exclude(email="").values_list("email", flat=True)
-    return sorted({email.strip().lower() for email in emails})
+def recipients_by_language(application: Application) -> dict[str, list[str]]:
+    """The active members' addresses grouped by the language each is written to (`email_language`), each
+    address once (in the language of its first account), sorted; languages in the order settings offers them."""
+    members = (
+        application.organisation.members.filter(is_active=True)
+        .exclude(email="")
+        .values_list("email", "preference__language")
+        .order_by("pk")
+    )
+    languages = {}
+    for email, language in members:
+        languages.setdefault(email.strip().lower(), _language_or_default(language))
+    grouped = {}
+    for code, _name in settings.LANGUAGES:
+        addresses = sorted(address for address, language in languages.items() if language == code)
+        if addresses:
+            grouped[code] = addresses
+    return grouped
 
 
 def site_link(name: str, application: Application | None = None, query: str = "") -> str:
@@ -55,10 +69,16 @@ def site_link(name: str, application: Application | None = None, query: str = ""
     return settings.SITE_URL + reverse(name, kwargs=kwargs) + (f"?{query}" if query else "")
 
 
-def email_language(user=None) -> str:
-    """The language of an e-mail to `user` (None: to an applicant organisation's members). The site's language
-    until users choose theirs; when a user's language is recorded, this is the one place that reads it."""
-    return settings.LANGUAGE_CODE
+def _language_or_default(language: str | None) -> str:
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def email_language(user) -> str:
+    """The language of an e-mail to `user`: the one kept on their account, else the site's (English). The one
+    place that reads it for e-mails (an organisation's members: `recipients_by_language`, the same rule)."""
+    from .languages import account_language
+
+    return _language_or_default(account_language(user))
 
 
 class InLanguage:
@@ -89,15 +109,15 @@ def notification_write(
     decision: Decision | None = None,
     certificate=None,
     act=None,
-) -> Notification | None:
-    """Write the e-mail for a change of `application` to its organisation's members, and queue its sending
-    for after the commit.
+) -> list[Notification]:
+    """Write the e-mail for a change of `application` to its organisation's members, one per language they
+    read (`recipients_by_language`), and queue its sending for after the commit.
 
-    Call it inside the transaction of the change. Returns None when the organisation has nobody to write to.
+    Call it inside the transaction of the change. Returns none when the organisation has nobody to write to.
     """
-    recipients = notification_recipients(application)
+    recipients = recipients_by_language(application)
     if not recipients:
-        return None
+        return []
     today = timezone.localdate()
     context = {
         "application": application,
@@ -114,12 +134,15 @@ def notification_write(
         "status_url": site_link("applications:status", application),
         "letter_url": site_link("applications:letter", application),
     }
-    subject, body = render_email(kind, context, language=email_language())
-    notification = Notification.objects.create(
-        application=application, kind=kind, recipients=recipients, subject=subject, body=body
-    )
-    transaction.on_commit(lambda: _enqueue(notification.pk), robust=True)
-    return notification
+    written = []
+    for language, addresses in recipients.items():
+        subject, body = render_email(kind, context, language=language)
+        notification = Notification.objects.create(
+            application=application, kind=kind, recipients=addresses, subject=subject, body=body
+        )
+        transaction.on_commit(lambda pk=notification.pk: _enqueue(pk), robust=True)
+        written.append(notification)
+    return written
 
 
 def _enqueue(notification_id: int) -> None:
@@ -335,6 +358,19 @@ def staff_notification_write(
     subject, body = render_email(template, context, language=email_language(user))
     notification = Notification.objects.create(
         application=application, recipient=user, kind=kind, recipients=[address], subject=subject, body=body
+    )
+    transaction.on_commit(lambda: _enqueue(notification.pk), robust=True)
+    return notification
+
+
+def account_notification_write(*, address: str, kind: str, template: str, context: dict, user=None) -> Notification:
+    """Write an e-mail about an account or an invitation to one address (`user` is its account, if any), and
+    queue its sending after the commit. Such e-mails carry a signed link, and go through the outbox like every
+    other: a request that writes one never waits for the mail server."""
+    context = {**context, "site_url": settings.SITE_URL}
+    subject, body = render_email(template, context, language=email_language(user))
+    notification = Notification.objects.create(
+        recipient=user, kind=kind, recipients=[address], subject=subject, body=body
     )
     transaction.on_commit(lambda: _enqueue(notification.pk), robust=True)
     return notification

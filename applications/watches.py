@@ -45,7 +45,6 @@ from .roles import LEAD_REVIEWERS, REVIEWERS
 from .workflow import CLOCK_RUNNING
 from .working_days import (
     add_working_days,
-    clock_start,
     is_working_day,
     latest_clock_start_due_by,
     review_clock,
@@ -230,7 +229,6 @@ def digest_rows(*, today: datetime.date) -> dict[int, list[DigestRow]]:
     soon = add_working_days(today, DUE_SOON_WORKING_DAYS)
     applications = (
         Application.objects.filter(status__in=CLOCK_RUNNING, assigned_reviewer__isnull=False)
-        .annotate(clock_from=clock_start())
         .filter(clock_from__lte=latest_clock_start_due_by(soon))
         .select_related("organisation")
         .order_by("clock_from", "reference")

@@ -117,7 +117,6 @@ def test_organisation_page(client, django_assert_num_queries, member, organisati
             organisation=organisation,
             email=f"invited{i}@example.com",
             invited_by=member,
-            accept_url_base="http://testserver/",
         )
     client.force_login(member)
     response = count(

@@ -51,17 +51,15 @@ COLUMNS = [
 DATE_COLUMNS = {3, 9}
 FIELDS = (
     "application__reference",
-    "application__organisation__name",
-    "application__organisation__bin",
+    "addressee_name",
+    "addressee_bin",
     "reference_date",
     "act__code",
     "outcome",
     "confirmed_activities",
     "own_production_confirmed",
     "own_production_finding__not_applicable",
-    "decided_by__first_name",
-    "decided_by__last_name",
-    "decided_by__email",
+    "decided_by_name",
     "decided_at",
 )
 CHUNK = 2000  # rows fetched at a time
@@ -157,9 +155,7 @@ def export_rows(decisions, labels: Labels) -> Iterator[list]:
         activities,
         own_production,
         not_applicable,
-        first_name,
-        last_name,
-        email,
+        decided_by_name,
         decided_at,
     ) in decisions.values_list(*FIELDS).iterator(chunk_size=CHUNK):
         yield [
@@ -171,7 +167,7 @@ def export_rows(decisions, labels: Labels) -> Iterator[list]:
             labels.outcomes.get(outcome, outcome),
             _activities(activities, labels),
             labels.own_production_not_applicable if not_applicable else labels.own_production.get(own_production, ""),
-            f"{first_name} {last_name}".strip() or email,
+            decided_by_name,
             timezone.localtime(decided_at).date(),
         ]
 

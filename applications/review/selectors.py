@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Upper
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,10 +30,10 @@ from ..models import (
     Status,
 )
 from ..roles import LEAD_REVIEWERS, REVIEWERS
+from ..search import application_search
 from ..workflow import ASSIGNABLE, AWAITING_PARK, CLOCK_RUNNING
 from ..working_days import (
     ReviewClock,
-    clock_start,
     latest_clock_start_due_by,
     latest_clock_start_overdue_on,
     review_clock,
@@ -87,7 +89,6 @@ def _user_id(value: str, user) -> int | None:
 def review_queue(*, user, filters: QueueFilters, today: datetime.date) -> QuerySet:
     """Every application that is not a draft, filtered and sorted as the reviewer asked."""
     queryset = Application.objects.not_draft().select_related("organisation", "assigned_reviewer")
-    queryset = queryset.annotate(clock_from=clock_start())
     if filters.status == OPEN:
         queryset = queryset.filter(status__in=AWAITING_PARK)
     elif filters.status in Status.values:
@@ -123,12 +124,34 @@ def review_queue(*, user, filters: QueueFilters, today: datetime.date) -> QueryS
         queryset = queryset.filter(decision__decided_at__lt=_start_of(filters.decided_to + datetime.timedelta(days=1)))
     if filters.decided_by:
         queryset = queryset.filter(decision__decided_by_id=_user_id(filters.decided_by, user))
-    if filters.q:
-        q = filters.q.strip()
-        queryset = queryset.filter(
-            Q(reference__icontains=q) | Q(organisation__bin__startswith=q) | Q(organisation__name__icontains=q)
-        )
+    if filters.q.strip():
+        queryset = queryset.filter(application_search(filters.q))
     return queryset.order_by(*SORTS.get(filters.sort, SORTS["due"])[1])
+
+
+# The queue lists at most this many applications of one view (40 pages of 25): deeper pages would make the
+# database step over tens of thousands of rows. Past it the queue says so and asks to narrow the filters.
+QUEUE_MAX_ROWS = 1000
+
+
+class BoundedPaginator(Paginator):
+    """Pages over the first `max_rows` rows only, counting no further than one row past them (`truncated`)."""
+
+    def __init__(self, object_list, per_page, max_rows: int | None = None):
+        super().__init__(object_list, per_page)
+        self.max_rows = QUEUE_MAX_ROWS if max_rows is None else max_rows
+
+    @cached_property
+    def counted(self) -> int:
+        return self.object_list[: self.max_rows + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.counted, self.max_rows)
+
+    @property
+    def truncated(self) -> bool:
+        return self.counted > self.max_rows
 
 
 @dataclass(frozen=True)
@@ -418,7 +441,7 @@ def workload(*, user, today: datetime.date, team: bool) -> Workload:
         & Q(clock_from__gt=latest_clock_start_due_by(today - datetime.timedelta(days=1)))
         & Q(clock_from__lte=latest_clock_start_due_by(week_ends))
     )
-    applications = Application.objects.filter(status__in=ASSIGNABLE).annotate(clock_from=clock_start())
+    applications = Application.objects.filter(status__in=ASSIGNABLE)
     decisions = Decision.objects.filter(
         decided_at__gte=_start_of(month_starts), decided_at__lt=_start_of(today + datetime.timedelta(days=1))
     )
@@ -461,7 +484,6 @@ def workload(*, user, today: datetime.date, team: bool) -> Workload:
     result = Workload(today=today, week_ends=week_ends, month_starts=month_starts, mine=load(user, "me"), team=[])
     result.urgent = queue_rows(
         Application.objects.filter(status__in=AWAITING_PARK, assigned_reviewer=user)
-        .annotate(clock_from=clock_start())
         .select_related("organisation")
         .order_by("clock_from", "reference")[:URGENT_ROWS],
         today=today,

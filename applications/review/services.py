@@ -463,10 +463,12 @@ def decision_record(
         confirmed_activities=[_frozen_activity(c) for c in claims if c.verdict == Verdict.CONFIRMED]
         if outcome == Outcome.APPROVED
         else [],
+        claimed_activities=[{**_frozen_activity(c), "verdict": c.verdict} for c in claims],
         sells_own_goods=finding["sells_own_goods"],
         own_production_confirmed=finding["confirmed"],
         own_production_finding=finding,
     )
+    decision.freeze_parties(organisation=application.organisation, decided_by=user)
     reason = _("Decision recorded: approved") if outcome == Outcome.APPROVED else _("Decision recorded: rejected")
     save_with_history(decision, user=user, reason=reason, force_insert=True)
     body = reasons or _("Your application has been approved.")

@@ -76,7 +76,11 @@ def test_the_verification_link_can_be_sent_again_once_a_minute(client, django_ca
     assert "Your e-mail address late@example.kz is already confirmed." in page
 
 
-@pytest.mark.parametrize("token", ["forged", "x" * 5000, "%00", signing.dumps({"id": 1}, salt="other")])
+@pytest.mark.parametrize(
+    "token",
+    ["forged", "x" * 5000, "%00", signing.dumps({"id": 1}, salt="other")],
+    ids=["forged", "oversized", "nul", "signed-for-something-else"],
+)
 def test_a_forged_or_oversized_verification_link_verifies_nothing(client, token):
     UserFactory(email="someone@example.kz", verified=False)
     response = client.get(reverse("applications:email_verify_link", args=[token]), follow=True)

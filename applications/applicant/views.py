@@ -317,7 +317,9 @@ def eligibility(request, application: Application, context: dict):
         valid = form.is_valid()
         # Saved even when some answers are missing: a draft keeps what was typed.
         answers = form.answers()
-        application = services.application_eligibility_save(application=application, user=request.user, answers=answers)
+        application = services.application_eligibility_save(
+            application=application, user=request.user, answers=answers, complete=valid
+        )
         if valid and application.failed_eligibility:
             return redirect("applications:not_eligible", reference=application.reference)
         if valid:
@@ -351,7 +353,9 @@ def activities(request, application: Application, context: dict):
     )
     if request.method == "POST":
         valid = form.is_valid()
-        services.application_activities_save(application=application, user=request.user, choices=form.choices())
+        services.application_activities_save(
+            application=application, user=request.user, choices=form.choices(), complete=valid
+        )
         if valid:
             messages.success(request, _("Activities saved."))
             return _to_task_list(application)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from catalog.models import format_date
 
-from ..models import Application, Certificate, Organisation
+from ..models import TEXT_MAX, Application, Certificate, Organisation
 from ..validators import validate_bin, validate_pdf_scan
 from .services import normalise_email
 
@@ -208,6 +208,7 @@ class ActivitiesForm(forms.Form):
             self.fields[f"explanation_{pid}"] = forms.CharField(
                 label=_("What the company does in this activity: its main products or services"),
                 required=False,
+                max_length=TEXT_MAX,
                 widget=forms.Textarea(attrs={"rows": 3}),
                 initial=chosen.get(pid, ""),
             )

@@ -5,6 +5,7 @@ import datetime
 import re
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import RegexValidator
@@ -16,6 +17,7 @@ from catalog.models import format_date
 
 from ..models import TEXT_MAX, Application, Certificate, Organisation
 from ..validators import validate_bin, validate_pdf_scan
+from .accounts import password_reset_request
 from .services import normalise_email
 
 User = get_user_model()
@@ -56,6 +58,7 @@ class EmailAuthenticationForm(AuthenticationForm):
 class SignUpForm(forms.Form):
     email = forms.EmailField(
         label=gettext_lazy("E-mail address"),
+        max_length=150,  # it is the username too
         help_text=gettext_lazy("You will log in with it; password resets are sent to it."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"required": gettext_lazy("Enter your e-mail address.")},
@@ -75,12 +78,8 @@ class SignUpForm(forms.Form):
     )
 
     def clean_email(self):
-        email = normalise_email(self.cleaned_data["email"])
-        if User.objects.filter(username=email).exists():
-            raise forms.ValidationError(
-                _("An account with this e-mail address already exists. Log in, or reset your password.")
-            )
-        return email
+        # Whether the address has an account is never said here (accounts.account_sign_up tells its owner).
+        return normalise_email(self.cleaned_data["email"])
 
     def clean(self):
         cleaned = super().clean()
@@ -94,6 +93,13 @@ class SignUpForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's form; saving it writes the e-mail to the outbox after the response, never in the request."""
+
+    def save(self, *args, **kwargs):
+        password_reset_request(email=self.cleaned_data["email"])
 
 
 # Organisations -----------------------------------------------------------------------------------------
@@ -149,6 +155,7 @@ class OrganisationForm(forms.ModelForm):
 class InviteForm(forms.Form):
     email = forms.EmailField(
         label=gettext_lazy("E-mail address of the person to invite"),
+        max_length=150,  # an account's address (its username) is at most this long
         help_text=gettext_lazy("They can then see and change this organisation's applications."),
         error_messages={"required": gettext_lazy("Enter the e-mail address of the person to invite.")},
     )
@@ -159,6 +166,7 @@ class InviteForm(forms.Form):
 
 ELIGIBILITY_HINTS = {
     "is_legal_entity": gettext_lazy("Individual entrepreneurs cannot apply."),
+    # xgettext:no-python-format
     "state_share_below_50": gettext_lazy("A company 50% or more owned by the state cannot apply."),
     "not_subsoil_user": gettext_lazy("Subsoil users cannot apply."),
     "not_sez_participant": gettext_lazy("Participants of a special economic zone cannot apply."),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog.models import ProvisionVersion
-from catalog.selectors import CatalogOnDate
+from catalog.selectors import CRITERIA_NONE_SET, CatalogOnDate
 
 from ..models import ActivityClaim, ApplicantMessage, Application, Organisation, Status
 from ..workflow import EDITABLE
@@ -175,7 +175,7 @@ def application_sections(application: Application, *, catalog: CatalogOnDate) ->
         goods = CANNOT_START
     elif application.sells_own_goods is None:
         goods = NOT_STARTED
-    elif application.sells_own_goods and not certificates:
+    elif application.sells_own_goods and not certificates and catalog.criteria_state != CRITERIA_NONE_SET:
         goods, goods_hint = IN_PROGRESS, _("Add at least one certificate.")
     else:
         goods = COMPLETED

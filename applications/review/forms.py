@@ -47,6 +47,7 @@ class QueueFilterForm(forms.Form):
     submitted_from = DDMMYYYYField(label=_("Submitted from"), required=False)
     submitted_to = DDMMYYYYField(label=_("Submitted to"), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    catalog_changed = forms.BooleanField(label=_("Affected by a catalog change"), required=False)
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=[(k, v[0]) for k, v in SORTS.items()])
     per_page = forms.TypedChoiceField(
         label=_("Per page"), required=False, coerce=int, choices=[(25, "25"), (50, "50"), (100, "100")], empty_value=25

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponsePermanentRedirect, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -37,7 +36,7 @@ from ..permissions import (
 )
 from ..roles import roles_for
 from ..workflow import DomainError
-from ..working_days import clock_start, review_clock
+from ..working_days import review_clock
 from . import exports as exports_module
 from . import services as review
 from .forms import (
@@ -57,6 +56,7 @@ from .forms import (
 )
 from .selectors import (
     SORTS,
+    BoundedPaginator,
     QueueFilters,
     activity_choices,
     queue_rows,
@@ -85,6 +85,7 @@ def queue_filters(data: dict) -> QueueFilters:
         submitted_from=data.get("submitted_from"),
         submitted_to=data.get("submitted_to"),
         overdue=bool(data.get("overdue")),
+        catalog_changed=bool(data.get("catalog_changed")),
         q=data.get("q", ""),
         sort=data.get("sort") or "due",
         due_from=data.get("due_from"),
@@ -108,7 +109,7 @@ def queue(request):
     applications = (
         Application.objects.none() if invalid else review_queue(user=request.user, filters=filters, today=today)
     )
-    paginator = Paginator(applications, data.get("per_page") or 25)
+    paginator = BoundedPaginator(applications, data.get("per_page") or 25)
     page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -376,7 +377,7 @@ def _screen_context(request, application: Application, bound: dict | None = None
 
 def _application(request, reference: str) -> Application:
     queryset = Application.objects.select_related("organisation", "assigned_reviewer", "act")
-    return staff_application(request.user, reference, queryset.annotate(clock_from=clock_start()))
+    return staff_application(request.user, reference, queryset)
 
 
 @staff_required

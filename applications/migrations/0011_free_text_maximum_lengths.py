@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0006_decision_claimed_activities"),
+        ("applications", "0010_notification_kinds_of_merged_branches"),
     ]
 
     operations = [

@@ -67,6 +67,7 @@ ACCESS = {
     "password_reset_complete": (PUBLIC, 200, None),
     "password_change": (SIGNED_IN, 200, None),
     "password_change_done": (SIGNED_IN, 200, None),
+    "language": (PUBLIC, 405, None),  # the switcher's form posts the choice (tests/test_languages.py)
     # The catalog and its API.
     "catalog:on_date": (PUBLIC, 200, "Appendix 1"),
     "catalog:act_list": (PUBLIC, 200, "37/RD"),

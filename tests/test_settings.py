@@ -138,9 +138,9 @@ def test_dates_are_shown_dd_mm_yyyy():
     assert formats.get_format("DATE_INPUT_FORMATS")[0] == "%d.%m.%Y"
 
 
-def test_english_is_the_language():
+def test_kazakh_russian_and_english_are_offered_and_english_is_the_fallback():
     assert settings.LANGUAGE_CODE == "en"
-    assert [code for code, _name in settings.LANGUAGES] == ["en"]
+    assert [code for code, _name in settings.LANGUAGES] == ["kk", "ru", "en"]
 
 
 # Numbers, folders and the README's table

@@ -46,7 +46,9 @@ class Organisation(models.Model):
         help_text=_("Business identification number: 12 digits."),
         error_messages={"unique": _("An organisation with this BIN is already registered.")},
     )
-    legal_address = models.TextField(_("legal address"), max_length=ADDRESS_MAX)
+    # At most ADDRESS_MAX characters, checked by the form (applicant/forms.OrganisationForm): a max_length here
+    # would make SQLite rebuild the table, dropping the name search's triggers (migration 0008).
+    legal_address = models.TextField(_("legal address"))
     director = models.CharField(_("director"), max_length=255)
     contact_email = models.EmailField(_("contact e-mail"))
     contact_phone = models.CharField(_("contact phone"), max_length=32)

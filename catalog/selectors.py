@@ -265,6 +265,20 @@ def acts_with_status(today: datetime.date) -> list[dict]:
                 }
             else:
                 status = _("Expired on %(date)s") % {"date": format_date(act.valid_until)}
+        elif act.kind == LegalAct.Kind.AMENDMENT and act.amends and act.amends.ends_on and today >= act.amends.ends_on:
+            # An amendment lives in the act it amends: once that act is abrogated (or expired), so is what the
+            # amendment changed in it.
+            amended = act.amends
+            if amended.abrogated_from and amended.ends_on == amended.abrogated_from:
+                status = _("Amendment to %(code)s; the amended act abrogated from %(date)s") % {
+                    "code": amended.code,
+                    "date": format_date(amended.abrogated_from),
+                }
+            else:
+                status = _("Amendment to %(code)s; the amended act expired on %(date)s") % {
+                    "code": amended.code,
+                    "date": format_date(amended.ends_on),
+                }
         elif act.kind == LegalAct.Kind.AMENDMENT:
             status = (
                 _("Amendment to %(code)s, in effect")

@@ -91,6 +91,7 @@ ACCESS = {
     "applications:certificate_remove": (APPLICATION, 405, None),
     "applications:check": (APPLICATION, 200, "We build and sell software for paragraph 2."),
     "applications:declaration": (APPLICATION, 200, "draft.reference"),
+    "applications:submitted": (APPLICATION, 302, None),  # the draft is not submitted: back to the task list
     "applications:withdraw": (APPLICATION, 200, "draft.reference"),
     "applications:scan": (APPLICATION, 200, None),
     # The reviewers' side.

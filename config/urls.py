@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.applicant.views import PasswordResetConfirmView, PasswordResetView
 
+from . import views
 from .health import HealthView
 
 admin.site.site_header = _("Astana Hub · catalog and administration")
@@ -20,6 +21,7 @@ urlpatterns = [
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/reset/<uidb64>/<token>/", PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("language/", views.language, name="language"),
     path("healthz", HealthView.as_view(), name="healthz"),
 ]
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import ProvisionVersion, format_date
-from catalog.selectors import catalog_on
+from catalog.selectors import CRITERIA_NONE_SET, CatalogOnDate, catalog_on
 
 from ..models import (
     ActivityClaim,
@@ -243,8 +243,9 @@ def application_create(*, organisation: Organisation, user: User, today: datetim
     return new_draft(organisation=organisation, user=user, today=today)
 
 
-def submission_problems(application: Application) -> list[tuple[str, str]]:
-    """What is missing before the application can be submitted: (section, message) pairs."""
+def submission_problems(application: Application, catalog: CatalogOnDate) -> list[tuple[str, str]]:
+    """What is missing before the application can be submitted under `catalog` (the catalog on the reference
+    date): (section, message) pairs."""
     problems = []
     if not application.eligibility_answered:
         problems.append(("eligibility", _("Answer every eligibility question.")))
@@ -257,7 +258,11 @@ def submission_problems(application: Application) -> list[tuple[str, str]]:
         problems.append(("activities", _("Explain each activity you ticked.")))
     if application.sells_own_goods is None:
         problems.append(("goods", _("Say whether the company sells goods it produces.")))
-    elif application.sells_own_goods and not application.certificates.exists():
+    elif (
+        application.sells_own_goods
+        and catalog.criteria_state != CRITERIA_NONE_SET  # a list with no criteria asks for no certificate
+        and not application.certificates.exists()
+    ):
         problems.append(("goods", _("Add at least one certificate of own production.")))
     if not application.declaration_confirmed:
         problems.append(("declaration", _("Confirm the statement of truth.")))
@@ -274,13 +279,13 @@ def application_submit(*, application: Application, user: User, today: datetime.
     """
     application = lock(application)
     require(can_submit(user, application))
-    problems = submission_problems(application)
+    reference_date = application.reference_date or today or timezone.localdate()
+    catalog = catalog_on(reference_date)
+    problems = submission_problems(application, catalog)
     if problems:
         raise DomainError(
             _("The application is not complete: %(problems)s") % {"problems": " ".join(m for _s, m in problems)}
         )
-    reference_date = application.reference_date or today or timezone.localdate()
-    catalog = catalog_on(reference_date)
     if not catalog.in_force:
         raise DomainError(
             _("The application cannot be submitted on %(date)s. %(reason)s")

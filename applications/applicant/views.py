@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from catalog.selectors import catalog_on
+from catalog.selectors import CRITERIA_NONE_SET, catalog_on
 
 from .. import two_factor
 from ..models import Application, Certificate, Decision, Organisation
@@ -373,6 +373,7 @@ def _context(application: Application, **extra) -> dict:
         "catalog": catalog,
         "reference_date": on,
         "sections": selectors.application_sections(application, catalog=catalog),
+        "claim_answers": selectors.claim_answers(application, catalog=catalog),
         "eligibility_rows": [
             (Application._meta.get_field(name).verbose_name, getattr(application, name))
             for name in Application.ELIGIBILITY_FIELDS
@@ -405,7 +406,9 @@ def step(key: str, template: str):
             context = _context(application, step=key)
             context["section"] = section = next(s for s in context["sections"] if s.key == key)
             if not section.available:
-                if key in ("activities", "goods"):
+                if section.hint:
+                    messages.warning(request, section.hint)
+                elif key in ("activities", "goods"):
                     messages.warning(request, _("Answer the eligibility questions first."))
                 else:
                     messages.warning(request, _("Complete the sections above first."))
@@ -498,7 +501,7 @@ def goods(request, application: Application, context: dict):
     )
     if removed:
         messages.info(request, _("The certificates added before were removed: %(n)d.") % {"n": removed})
-    if application.sells_own_goods:
+    if application.sells_own_goods and context["catalog"].criteria_state != CRITERIA_NONE_SET:
         return redirect("applications:certificates", reference=application.reference)
     messages.success(request, _("Answer saved."))
     return _to_task_list(application)
@@ -509,11 +512,15 @@ def certificates(request, application: Application, context: dict):
     """The certificates of own production, with a form to add one."""
     if not application.sells_own_goods:
         return redirect("applications:goods", reference=application.reference)
-    form = context["form"] = CertificateForm(*_posted(request, files=True))
+    on = context["reference_date"]
+    form = context["form"] = CertificateForm(*_posted(request, files=True), reference_date=on)
     context["certificates"] = application.certificates.all()
     if request.method == "POST" and form.is_valid():
         certificate = services.certificate_add(application=application, user=request.user, **form.cleaned_data)
         messages.success(request, _("Certificate %(number)s added.") % {"number": certificate.number})
+        warning = certificate.validity_warning(on)
+        if warning:
+            messages.warning(request, warning)
         return redirect("applications:certificates", reference=application.reference)
     return None
 

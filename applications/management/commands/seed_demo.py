@@ -26,6 +26,8 @@ DEMO_USERS = [
     # (e-mail, password, groups, superuser)
     ("admin@example.com", "admin-demo-2025", [], True),
     ("editor@example.com", "editor-demo-2025", [CATALOG_EDITORS], False),
+    # A second editor, so that four eyes (one enters, another approves and publishes) can be tried.
+    ("editor2@example.com", "editor2-demo-2025", [CATALOG_EDITORS], False),
     ("lead@example.com", "lead-demo-2025", [LEAD_REVIEWERS, REVIEWERS], False),
     ("reviewer@example.com", "reviewer-demo-2025", [REVIEWERS], False),
     ("applicant@example.com", "applicant-demo-2025", [], False),

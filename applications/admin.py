@@ -114,14 +114,18 @@ class DecisionAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(models.InternalNote)
-class InternalNoteAdmin(SimpleHistoryAdmin):
+class InternalNoteAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Read-only: a note is kept as written (append-only, config/append_only.py)."""
+
     list_display = ["application", "author", "created_at"]
     search_fields = ["application__reference", "body"]
     readonly_fields = ["application", "author", "created_at"]
 
 
 @admin.register(models.ApplicantMessage)
-class ApplicantMessageAdmin(SimpleHistoryAdmin):
+class ApplicantMessageAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Read-only: what the applicant was told (a decision's reasons among it) is never rewritten."""
+
     list_display = ["application", "kind", "author", "created_at"]
     list_filter = ["kind"]
     search_fields = ["application__reference", "body"]
@@ -183,5 +187,14 @@ class PeriodicRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 class StaffPreferenceAdmin(admin.ModelAdmin):
     list_display = ["user", "digest_only"]
     list_select_related = ["user"]
+    search_fields = ["user__email"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(models.UserPreference)
+class UserPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "language"]
+    list_select_related = ["user"]
+    list_filter = ["language"]
     search_fields = ["user__email"]
     autocomplete_fields = ["user"]

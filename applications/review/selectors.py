@@ -23,6 +23,7 @@ from ..models import (
     ActivityClaim,
     ApplicantMessage,
     Application,
+    CatalogChangeEffect,
     Certificate,
     Decision,
     InternalNote,
@@ -64,6 +65,7 @@ class QueueFilters:
     submitted_from: datetime.date | None = None
     submitted_to: datetime.date | None = None
     overdue: bool = False
+    catalog_changed: bool = False  # a published catalog change moved or ended a wording it pinned
     q: str = ""
     sort: str = "due"
     # The clock running, due in this period (the dashboards' "due this week").
@@ -101,6 +103,8 @@ def review_queue(*, user, filters: QueueFilters, today: datetime.date) -> QueryS
         queryset = queryset.filter(
             Exists(ActivityClaim.objects.filter(application=OuterRef("pk"), provision_id=filters.activity))
         )
+    if filters.catalog_changed:
+        queryset = queryset.filter(Exists(CatalogChangeEffect.objects.filter(application=OuterRef("pk"))))
     if filters.submitted_from:
         queryset = queryset.filter(reference_date__gte=filters.submitted_from)
     if filters.submitted_to:
@@ -207,6 +211,7 @@ class ReviewScreen:
     resubmitted: bool
     approval_problems: list[str]
     own_production: dict
+    catalog_effects: list[CatalogChangeEffect]  # published catalog changes that moved a wording it pinned
     internal_notes: list[InternalNote]
     messages: list[ApplicantMessage]
     decision: Decision | None
@@ -359,6 +364,9 @@ def review_screen(application: Application, *, today: datetime.date) -> ReviewSc
         resubmitted=resubmitted,
         approval_problems=approval_problems(application, claims, certificates, catalog),
         own_production=own_production_finding(application, certificates, catalog),
+        catalog_effects=list(
+            application.catalog_effects.select_related("change__amends", "change__target_act", "change__approved_by")
+        ),
         internal_notes=list(application.internal_notes.select_related("author")),
         messages=list(application.messages.select_related("author")),
         decision=decision,

@@ -107,11 +107,56 @@ def test_sort_and_reverse(client, rev, queue):
 
 
 @pytest.mark.django_db
-def test_bad_dates_are_reported_not_crashing(client, rev, queue):
+def test_a_date_that_does_not_exist_keeps_the_filters_and_lists_nothing(client, rev, queue):
     client.force_login(rev)
-    response = client.get(URL, {"submitted_from": "31.02.2025"})
+    response = client.get(
+        URL, {"submitted_from": "31.02.2025", "q": "Alpha", "status": "all", "assigned": "me", "overdue": "on"}
+    )
     assert response.status_code == 200
-    assert "Enter a date as DD.MM.YYYY" in response.content.decode()
+    html = response.content.decode()
+    # Said beside the date, and in the summary at the top, which links to it.
+    at = html.find('name="submitted_from"')
+    assert "The day 31.02.2025 does not exist: that month has 28 days." in html[at : at + 600]
+    assert 'href="#id_submitted_from"' in html
+    # Nothing listed, and said why; every filter typed is still there.
+    assert refs(response) == []
+    assert "Nothing is listed until the filters marked above are corrected." in html
+    assert 'value="31.02.2025"' in html and 'value="Alpha"' in html
+    assert '<option value="all" selected>' in html and '<option value="me" selected>' in html
+    assert 'name="overdue" id="id_overdue" checked' in html
+    # Corrected, the same filters list again.
+    assert refs(client.get(URL, {"submitted_from": "28.02.2025", "q": "Alpha", "status": "all"})) == [
+        queue["a"].reference
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("31.02.2025", "The day 31.02.2025 does not exist: that month has 28 days."),
+        ("29.02.2025", "The day 29.02.2025 does not exist: that month has 28 days."),
+        ("31.04.2025", "The day 31.04.2025 does not exist: that month has 30 days."),
+        ("00.01.2025", "The day 00.01.2025 does not exist: that month has 31 days."),
+        ("01.13.2025", "There is no month 13: a month is 01 to 12."),
+        ("2025-13-01", "There is no month 13: a month is 01 to 12."),
+        ("tomorrow", "Enter a date as DD.MM.YYYY, e.g. 31.12.2025."),
+        ("1" * 5000, "Enter a date as DD.MM.YYYY, e.g. 31.12.2025."),
+    ],
+)
+def test_an_impossible_day_or_month_is_named_as_such(client, rev, typed, message):
+    client.force_login(rev)
+    response = client.get(URL, {"due_from": typed})
+    assert response.status_code == 200
+    assert response.context["form"].errors["due_from"] == [message]
+    assert refs(response) == []
+
+
+@pytest.mark.django_db
+def test_29_february_of_a_leap_year_is_a_day(client, rev):
+    client.force_login(rev)
+    response = client.get(URL, {"submitted_from": "29.02.2024"})
+    assert not response.context["form"].errors
 
 
 @pytest.mark.django_db

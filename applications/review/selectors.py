@@ -26,7 +26,6 @@ from ..models import (
     CatalogChangeEffect,
     Certificate,
     Decision,
-    InternalNote,
     Status,
 )
 from ..roles import LEAD_REVIEWERS, REVIEWERS
@@ -170,6 +169,53 @@ def activity_choices() -> list[tuple[str, str]]:
     return [(str(p.pk), f"{p.act.code} · {p.label}") for p in provisions]
 
 
+# --- long lists, newest first: internal notes, the timeline ---------------------------------------------------
+
+PER_PAGE = 50
+MAX_PAGE = 10_000
+
+
+def page_number(raw) -> int:
+    """A page number from the address; anything else (missing, hostile, oversized) is the first page."""
+    raw = str(raw or "")
+    return int(raw) if raw.isdigit() and 0 < len(raw) <= 5 and 1 <= int(raw) <= MAX_PAGE else 1
+
+
+@dataclass
+class NewestFirst:
+    """One page of a list newest first: `items`, and whether there are newer (previous) or older (next) pages.
+    Taking one row more than a page tells whether there is a next one: no count, no query more."""
+
+    items: list
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def previous_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def paged(self) -> bool:
+        return self.has_previous or self.has_next
+
+
+def newest_first_page(rows, number: int, per_page: int = PER_PAGE) -> NewestFirst:
+    """Page `number` of `rows` (a queryset or a list, already newest first)."""
+    start = (number - 1) * per_page
+    taken = list(rows[start : start + per_page + 1])
+    if not taken and number > 1:  # past the end (an old link): the first page
+        return newest_first_page(rows, 1, per_page)
+    return NewestFirst(items=taken[:per_page], number=number, has_next=len(taken) > per_page)
+
+
 # --- the review screen ----------------------------------------------------------------------------
 
 
@@ -212,7 +258,7 @@ class ReviewScreen:
     approval_problems: list[str]
     own_production: dict
     catalog_effects: list[CatalogChangeEffect]  # published catalog changes that moved a wording it pinned
-    internal_notes: list[InternalNote]
+    internal_notes: NewestFirst  # of InternalNote, PER_PAGE a page
     messages: list[ApplicantMessage]
     decision: Decision | None
 
@@ -282,7 +328,7 @@ def latest_changes_request(application: Application) -> ApplicantMessage | None:
     )
 
 
-def review_screen(application: Application, *, today: datetime.date) -> ReviewScreen:
+def review_screen(application: Application, *, today: datetime.date, notes_page: int = 1) -> ReviewScreen:
     claims = list(
         application.claims.select_related("provision__act", "provision_version__introduced_by", "verdict_by").order_by(
             "provision__appendix", "provision__paragraph"
@@ -367,7 +413,9 @@ def review_screen(application: Application, *, today: datetime.date) -> ReviewSc
         catalog_effects=list(
             application.catalog_effects.select_related("change__amends", "change__target_act", "change__approved_by")
         ),
-        internal_notes=list(application.internal_notes.select_related("author")),
+        internal_notes=newest_first_page(
+            application.internal_notes.select_related("author").order_by("-created_at", "-pk"), notes_page
+        ),
         messages=list(application.messages.select_related("author")),
         decision=decision,
     )

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Upper
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -157,10 +158,24 @@ class BoundedPaginator(Paginator):
 class QueueRow:
     application: Application
     clock: ReviewClock | None  # None when the clock is not running
+    # Worked out once for the page, not by the template for each row (issue 13: the queue's own rendering).
+    url: str = ""
+    status_label: str = ""
 
 
 def queue_rows(applications, *, today: datetime.date) -> list[QueueRow]:
-    return [QueueRow(application, review_clock(application, today)) for application in applications]
+    placeholder = "REFERENCE"
+    address = reverse("review:application", args=[placeholder])
+    labels = {value: str(label) for value, label in Status.choices}
+    return [
+        QueueRow(
+            application,
+            review_clock(application, today),
+            url=address.replace(placeholder, application.reference),
+            status_label=labels.get(application.status, application.status),
+        )
+        for application in applications
+    ]
 
 
 def activity_choices() -> list[tuple[str, str]]:

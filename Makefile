@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEV_ENV := DJANGO_DEBUG=true
 
-.PHONY: run test test-fast e2e lint format install clean
+.PHONY: run test test-fast e2e lint format install clean bench messages
 
 $(VENV)/.stamp-requirements: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,5 +45,17 @@ format: install
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
+# Page timings at 1,000 and 100,000 applications (tests/perf/bench.py; not part of `make test`): SQLite files
+# under .bench/, or PostgreSQL databases <name>_bench_small/_large when DATABASE_URL points there.
+bench: install
+	$(PY) tests/perf/bench.py
+
 clean:
 	rm -rf $(VENV) node_modules staticfiles test-artifacts db.sqlite3 private_media
+
+# The translation catalogs (config/messages.py): extract every msgid into locale/{kk,ru}/.../django.po (needs
+# gettext's xgettext, for whoever changes the texts), then compile the .mo with polib (no gettext needed).
+messages: install
+	$(DEV_ENV) $(PY) manage.py makemessages -l kk -l ru --add-location=file --no-obsolete \
+		$(foreach d,.venv node_modules tests staticfiles test-artifacts private_media,--ignore=$(d))
+	$(PY) -m config.messages

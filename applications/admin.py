@@ -68,7 +68,11 @@ class ApplicationAdmin(SimpleHistoryAdmin):
     list_display = ["reference", "organisation", "status", "created_at", "submitted_at", "reference_date"]
     list_filter = ["status", "act"]
     search_fields = ["reference", "organisation__name", "organisation__bin"]
-    date_hierarchy = "created_at"
+    # At park scale (100,000 applications) the change list stays as fast as with a thousand: newest first by
+    # the primary key (indexed; created_at is not), no count of every application beside a search's count,
+    # and no date drill-down (its list of years and months read every row; filter by status instead).
+    ordering = ["-pk"]
+    show_full_result_count = False
     inlines = [ClaimInline, CertificateInline]
     readonly_fields = [
         "reference",
@@ -183,5 +187,14 @@ class PeriodicRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 class StaffPreferenceAdmin(admin.ModelAdmin):
     list_display = ["user", "digest_only"]
     list_select_related = ["user"]
+    search_fields = ["user__email"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(models.UserPreference)
+class UserPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "language"]
+    list_select_related = ["user"]
+    list_filter = ["language"]
     search_fields = ["user__email"]
     autocomplete_fields = ["user"]

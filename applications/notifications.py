@@ -43,10 +43,24 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 
 
-def notification_recipients(application: Application) -> list[str]:
-    """The addresses of every active member of the applicant organisation, each once, sorted."""
-    emails = application.organisation.members.filter(is_active=True).exclude(email="").values_list("email", flat=True)
-    return sorted({email.strip().lower() for email in emails})
+def recipients_by_language(application: Application) -> dict[str, list[str]]:
+    """The active members' addresses grouped by the language each is written to (`email_language`), each
+    address once (in the language of its first account), sorted; languages in the order settings offers them."""
+    members = (
+        application.organisation.members.filter(is_active=True)
+        .exclude(email="")
+        .values_list("email", "preference__language")
+        .order_by("pk")
+    )
+    languages = {}
+    for email, language in members:
+        languages.setdefault(email.strip().lower(), _language_or_default(language))
+    grouped = {}
+    for code, _name in settings.LANGUAGES:
+        addresses = sorted(address for address, language in languages.items() if language == code)
+        if addresses:
+            grouped[code] = addresses
+    return grouped
 
 
 def site_link(name: str, application: Application | None = None, query: str = "") -> str:
@@ -55,10 +69,16 @@ def site_link(name: str, application: Application | None = None, query: str = ""
     return settings.SITE_URL + reverse(name, kwargs=kwargs) + (f"?{query}" if query else "")
 
 
-def email_language(user=None) -> str:
-    """The language of an e-mail to `user` (None: to an applicant organisation's members). The site's language
-    until users choose theirs; when a user's language is recorded, this is the one place that reads it."""
-    return settings.LANGUAGE_CODE
+def _language_or_default(language: str | None) -> str:
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def email_language(user) -> str:
+    """The language of an e-mail to `user`: the one kept on their account, else the site's (English). The one
+    place that reads it for e-mails (an organisation's members: `recipients_by_language`, the same rule)."""
+    from .languages import account_language
+
+    return _language_or_default(account_language(user))
 
 
 class InLanguage:
@@ -88,15 +108,16 @@ def notification_write(
     message: str = "",
     decision: Decision | None = None,
     certificate=None,
-) -> Notification | None:
-    """Write the e-mail for a change of `application` to its organisation's members, and queue its sending
-    for after the commit.
+    act=None,
+) -> list[Notification]:
+    """Write the e-mail for a change of `application` to its organisation's members, one per language they
+    read (`recipients_by_language`), and queue its sending for after the commit.
 
-    Call it inside the transaction of the change. Returns None when the organisation has nobody to write to.
+    Call it inside the transaction of the change. Returns none when the organisation has nobody to write to.
     """
-    recipients = notification_recipients(application)
+    recipients = recipients_by_language(application)
     if not recipients:
-        return None
+        return []
     today = timezone.localdate()
     context = {
         "application": application,
@@ -107,17 +128,21 @@ def notification_write(
         "decision": decision,
         "approved": decision is not None and decision.outcome == Outcome.APPROVED,
         "certificate": certificate,
+        "act": act,
         "days_left": (certificate.valid_until - today).days if certificate is not None else None,
         "application_url": site_link("applications:detail", application),
         "status_url": site_link("applications:status", application),
         "letter_url": site_link("applications:letter", application),
     }
-    subject, body = render_email(kind, context, language=email_language())
-    notification = Notification.objects.create(
-        application=application, kind=kind, recipients=recipients, subject=subject, body=body
-    )
-    transaction.on_commit(lambda: _enqueue(notification.pk), robust=True)
-    return notification
+    written = []
+    for language, addresses in recipients.items():
+        subject, body = render_email(kind, context, language=language)
+        notification = Notification.objects.create(
+            application=application, kind=kind, recipients=addresses, subject=subject, body=body
+        )
+        transaction.on_commit(lambda pk=notification.pk: _enqueue(pk), robust=True)
+        written.append(notification)
+    return written
 
 
 def _enqueue(notification_id: int) -> None:
@@ -201,7 +226,9 @@ def staff_updates_together():
             transaction.on_commit(lambda user_id=user_id: _enqueue_tell(user_id), robust=True)
 
 
-def staff_event_write(*, user, kind: str, application: Application, actor=None, certificate=None) -> StaffEvent | None:
+def staff_event_write(
+    *, user, kind: str, application: Application, actor=None, certificate=None, catalog_effect=None
+) -> StaffEvent | None:
     """Record that `user` (staff) must be told `kind` about `application`, inside the change's transaction.
 
     Told after the commit in an e-mail of updates, or in the next daily digest for a user who chose the digest
@@ -209,7 +236,12 @@ def staff_event_write(*, user, kind: str, application: Application, actor=None, 
     if not _staff_address(user):
         return None
     event = StaffEvent.objects.create(
-        user=user, kind=kind, application=application, actor=actor, certificate=certificate
+        user=user,
+        kind=kind,
+        application=application,
+        actor=actor,
+        certificate=certificate,
+        catalog_effect=catalog_effect,
     )
     if wants_digest_only(user):
         return event
@@ -274,6 +306,17 @@ def staff_event_line(event: StaffEvent, *, today: datetime.date) -> str:
             "is valid until %(until)s (%(days)s days from today).",
             days,
         ) % {**values, "number": certificate.number, "until": format_date(certificate.valid_until), "days": days}
+    if event.kind == StaffEvent.Kind.CATALOG_CHANGED:
+        effect = event.catalog_effect
+        return _(
+            "%(reference)s (%(organisation)s): a change to the catalog published on %(date)s, %(change)s (%(title)s), "
+            "touches a wording it claims. %(effects)s"
+        ) % {
+            **values,
+            "change": effect.change.summary,
+            "title": effect.change.title or _("no title"),
+            "effects": " ".join(effect.sentences),
+        }
     raise ValueError(f"Unknown staff event kind {event.kind!r}")
 
 
@@ -286,6 +329,7 @@ def staff_event_subject(event: StaffEvent) -> str:
         StaffEvent.Kind.WITHDRAWN: _("%(reference)s withdrawn by the applicant"),
         StaffEvent.Kind.WAITING_UNASSIGNED: _("%(reference)s is waiting for a reviewer"),
         StaffEvent.Kind.CERTIFICATE_EXPIRING: _("A certificate of %(reference)s is expiring"),
+        StaffEvent.Kind.CATALOG_CHANGED: _("A catalog change touches a wording %(reference)s claims"),
     }[event.kind] % values
 
 
@@ -319,6 +363,19 @@ def staff_notification_write(
     return notification
 
 
+def account_notification_write(*, address: str, kind: str, template: str, context: dict, user=None) -> Notification:
+    """Write an e-mail about an account or an invitation to one address (`user` is its account, if any), and
+    queue its sending after the commit. Such e-mails carry a signed link, and go through the outbox like every
+    other: a request that writes one never waits for the mail server."""
+    context = {**context, "site_url": settings.SITE_URL}
+    subject, body = render_email(template, context, language=email_language(user))
+    notification = Notification.objects.create(
+        recipient=user, kind=kind, recipients=[address], subject=subject, body=body
+    )
+    transaction.on_commit(lambda: _enqueue(notification.pk), robust=True)
+    return notification
+
+
 def staff_events_tell(user_id: int) -> Notification | None:
     """One e-mail with every update `user_id` has not been told yet (none for a user who chose the digest
     only: the digest tells them). Idempotent: the events are locked and marked told in the same transaction."""
@@ -332,7 +389,13 @@ def staff_events_tell(user_id: int) -> Notification | None:
             StaffEvent.objects.untold()
             .filter(user=user)
             .select_for_update(of=("self",))
-            .select_related("application__organisation", "certificate", "actor")
+            .select_related(
+                "application__organisation",
+                "certificate",
+                "actor",
+                "catalog_effect__change__amends",
+                "catalog_effect__change__target_act",
+            )
         )
         if not events:
             return None

@@ -1,4 +1,8 @@
 from django.shortcuts import render
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
+
+from applications.languages import language_choose, offered
 
 
 def permission_denied(request, exception=None):
@@ -14,3 +18,14 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # Rendered without the request context: the failure may lie in what that context needs.
     return render(None, "500.html", status=500)
+
+
+@require_POST
+def language(request):
+    """The language switcher: the cookie and the redirect back are Django's set_language; a logged-in user's
+    choice is also kept on their account. A language not offered changes nothing."""
+    response = set_language(request)
+    chosen = request.POST.get("language")
+    if offered(chosen):
+        language_choose(request, chosen)
+    return response

@@ -58,6 +58,8 @@ ACCESS = {
     "login": (PUBLIC, 200, "Log in"),  # the same path as applications:login, which wins
     "applications:signup": (PUBLIC, 200, "Create an account"),
     "applications:invitation_accept": (PUBLIC, 302, None),  # a made-up token: back home with a message
+    "applications:email_verify_link": (PUBLIC, 302, None),  # a made-up token: to "Your account" with a message
+    "applications:email_verify": (SIGNED_IN, 200, "Your account"),
     "logout": (PUBLIC, 405, None),  # Django 5 logs out on POST only
     "password_reset": (PUBLIC, 200, "password"),
     "password_reset_done": (PUBLIC, 200, None),
@@ -77,6 +79,7 @@ ACCESS = {
     "applications:organisation_detail": (ORGANISATION, 200, "organisation.name"),
     "applications:organisation_edit": (ORGANISATION, 200, "organisation.bin"),
     "applications:organisation_invite": (ORGANISATION, 405, None),
+    "applications:organisation_leave": (ORGANISATION, 405, None),
     "applications:application_start": (ORGANISATION, 405, None),
     "applications:detail": (APPLICATION, 200, "draft.reference"),
     "applications:eligibility": (APPLICATION, 200, "draft.reference"),

@@ -58,6 +58,7 @@ FIELDS = (
     "outcome",
     "confirmed_activities",
     "own_production_confirmed",
+    "own_production_finding__not_applicable",
     "decided_by_name",
     "decided_at",
 )
@@ -113,6 +114,7 @@ class Labels:
             False: _("not confirmed"),
             None: _("not applicable (sells no goods of its own)"),
         }
+        self.own_production_not_applicable = _("not applicable (the list in force sets no criteria)")
         self.not_recorded = _("wording not recorded")
         # The project's DD.MM.YYYY, remembered: an export repeats few dates many times.
         self.date = functools.lru_cache(maxsize=4096)(format_date)
@@ -152,6 +154,7 @@ def export_rows(decisions, labels: Labels) -> Iterator[list]:
         outcome,
         activities,
         own_production,
+        not_applicable,
         decided_by_name,
         decided_at,
     ) in decisions.values_list(*FIELDS).iterator(chunk_size=CHUNK):
@@ -163,7 +166,7 @@ def export_rows(decisions, labels: Labels) -> Iterator[list]:
             act,
             labels.outcomes.get(outcome, outcome),
             _activities(activities, labels),
-            labels.own_production.get(own_production, ""),
+            labels.own_production_not_applicable if not_applicable else labels.own_production.get(own_production, ""),
             decided_by_name,
             timezone.localtime(decided_at).date(),
         ]

@@ -68,7 +68,29 @@ ASSIGNED = {
             "your preference: {site}/review/preferences/",
             "Astana Hub International Technology Park",
         ],
-    }
+    },
+    "ru": {
+        "subject": "{ref} назначена вам",
+        "lines": [
+            "Здравствуйте!",
+            "- {ref} (Steppe Software LLP) назначена вам 05.03.2025; назначил(а) lead@example.com.",
+            "Ваши заявки: {site}/review/home/",
+            "Вы узнаёте о каждом изменении сразу и получаете ежедневную сводку. Чтобы получать только сводку, "
+            "измените настройку: {site}/review/preferences/",
+            "Международный технопарк IT-стартапов «Astana Hub»",
+        ],
+    },
+    "kk": {
+        "subject": "{ref} сізге тағайындалды",
+        "lines": [
+            "Сәлеметсіз бе!",
+            "- {ref} (Steppe Software LLP) 05.03.2025 сізге тағайындалды; тағайындаған: lead@example.com.",
+            "Сіздің өтінімдеріңіз: {site}/review/home/",
+            "Сіз әр өзгеріс туралы бірден біліп, күнделікті жиынтықты аласыз. Тек жиынтықты алу үшін баптауды "
+            "өзгертіңіз: {site}/review/preferences/",
+            "«Astana Hub» IT-стартаптардың халықаралық технопаркі",
+        ],
+    },
 }
 
 
@@ -95,13 +117,31 @@ RESUBMITTED = {
         "subject": "{ref} submitted again after changes",
         "line": "- {ref} (Steppe Software LLP) was submitted again after changes on 12.03.2025; the 15 working days "
         "start again.",
-    }
+    },
+    "ru": {
+        "subject": "{ref} подана повторно после изменений",
+        "line": "- {ref} (Steppe Software LLP) подана повторно после изменений 12.03.2025; 15 рабочих дней "
+        "отсчитываются заново.",
+    },
+    "kk": {
+        "subject": "{ref} өзгерістерден кейін қайта берілді",
+        "line": "- {ref} (Steppe Software LLP) өзгерістерден кейін 12.03.2025 қайта берілді; 15 жұмыс күні қайтадан "
+        "есептеледі.",
+    },
 }
 WITHDRAWN = {
     "en": {
         "subject": "{ref} withdrawn by the applicant",
         "line": "- {ref} (Steppe Software LLP) was withdrawn by the applicant on 12.03.2025.",
-    }
+    },
+    "ru": {
+        "subject": "{ref} отозвана заявителем",
+        "line": "- {ref} (Steppe Software LLP) отозвана заявителем 12.03.2025.",
+    },
+    "kk": {
+        "subject": "{ref} өтініш берушімен кері қайтарып алынды",
+        "line": "- {ref} (Steppe Software LLP) 12.03.2025 өтініш берушімен кері қайтарып алынды.",
+    },
 }
 
 
@@ -222,7 +262,11 @@ def test_with_the_broker_down_the_sweep_tells_the_updates(steppe, lead, rev, dja
     assert email.subject == f"{steppe.reference} assigned to you"
 
 
-SEVERAL = {"en": {"subject": "3 updates on your applications"}}
+SEVERAL = {
+    "en": {"subject": "3 updates on your applications", "assigned": "{ref} ({name}) was assigned to you"},
+    "ru": {"subject": "3 изменения по вашим заявкам", "assigned": "{ref} ({name}) назначена вам"},
+    "kk": {"subject": "Өтінімдеріңіз бойынша 3 өзгеріс", "assigned": "{ref} ({name}) 05.03.2025 сізге тағайындалды"},
+}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -248,7 +292,7 @@ def test_updates_not_yet_told_go_out_in_one_e_mail(lead, rev, django_capture_on_
     [email] = mail.outbox
     assert email.subject == text["subject"]
     for application in applications:
-        assert f"{application.reference} ({application.organisation.name}) was assigned to you" in email.body
+        assert text["assigned"].format(ref=application.reference, name=application.organisation.name) in email.body
         assert review_url(application) in email.body
     assert Notification.objects.get(kind=Notification.Kind.STAFF_UPDATE).application is None
 

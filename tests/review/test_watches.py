@@ -3,13 +3,14 @@
 (A real beat and worker running each watch twice: tests/test_celery.py.)
 """
 
+import contextlib
 import datetime
 import zoneinfo
-from unittest import mock
 
 import pytest
 import time_machine
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.files.base import ContentFile
 from django.db import connection
@@ -17,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications import watches
+from applications.languages import user_language_set
 from applications.models import (
     Application,
     Decision,
@@ -26,6 +28,7 @@ from applications.models import (
     PeriodicRun,
     StaffEvent,
     StaffPreference,
+    UserPreference,
     WatchMark,
 )
 from applications.review import services as review
@@ -51,8 +54,13 @@ def expected(texts: dict, language: str) -> dict:
     return texts[language]
 
 
+@contextlib.contextmanager
 def in_language(language: str):
-    return mock.patch("applications.notifications.email_language", return_value=language)
+    """Everyone has chosen `language` on their account (what the switcher records), for the block only."""
+    for user in get_user_model().objects.all():
+        user_language_set(user=user, language=language)
+    yield
+    UserPreference.objects.all().delete()
 
 
 def link(name: str, application) -> str:
@@ -72,7 +80,15 @@ WAITING = {
     "en": {
         "subject": "{ref} is waiting for a reviewer",
         "line": "- {ref} (Steppe Software LLP), submitted on 03.03.2025, has waited 2 working days without a reviewer.",
-    }
+    },
+    "ru": {
+        "subject": "{ref} ждёт эксперта",
+        "line": "- {ref} (Steppe Software LLP), подана 03.03.2025, ждёт эксперта 2 рабочих дня.",
+    },
+    "kk": {
+        "subject": "{ref} сарапшыны күтуде",
+        "line": "- {ref} (Steppe Software LLP), 03.03.2025 берілген, сарапшысыз 2 жұмыс күні күтуде.",
+    },
 }
 
 
@@ -150,14 +166,46 @@ CERTIFICATE_APPLICANT = {
             "Please see to its renewal in time. The application and its decision:",
             "{status_url}",
         ],
-    }
+    },
+    "ru": {
+        "subject": "Сертификат {number} действителен до 10.01.2026",
+        "lines": [
+            "Уважаемые сотрудники Steppe Software LLP!",
+            "Ваш сертификат {number} (Сертификат о происхождении товара формы «СТ-KZ») действителен до 10.01.2026, "
+            "осталось 30 дней. Astana Hub опирался на него, подтверждая собственное производство ваших товаров при "
+            "одобрении заявки {ref}.",
+            "Пожалуйста, продлите его вовремя. Заявка и решение по ней:",
+            "{status_url}",
+        ],
+    },
+    "kk": {
+        "subject": "{number} сертификаты 10.01.2026 дейін жарамды",
+        "lines": [
+            "Құрметті Steppe Software LLP қызметкерлері!",
+            "Сіздің {number} сертификатыңыз («СТ-KZ» нысанындағы тауардың шығарылған жері туралы сертификат) "
+            "10.01.2026 дейін жарамды, 30 күн қалды. Astana Hub {ref} өтінімін мақұлдағанда тауарларыңыздың меншікті "
+            "өндірісін осы сертификатқа сүйеніп растады.",
+            "Оны уақытында ұзартуды қамтамасыз етіңіз. Өтінім және ол бойынша шешім:",
+            "{status_url}",
+        ],
+    },
 }
 CERTIFICATE_REVIEWER = {
     "en": {
         "subject": "A certificate of {ref} is expiring",
         "line": "- Certificate {number} of Steppe Software LLP, on which the approval of {ref} relied, is valid until "
         "10.01.2026 (30 days from today).",
-    }
+    },
+    "ru": {
+        "subject": "Истекает сертификат по {ref}",
+        "line": "- Сертификат {number} организации Steppe Software LLP, на который опиралось одобрение {ref}, "
+        "действителен до 10.01.2026 (осталось 30 дней).",
+    },
+    "kk": {
+        "subject": "{ref} бойынша сертификаттың мерзімі аяқталып келеді",
+        "line": "- Steppe Software LLP ұйымының {ref} мақұлдауы сүйенген {number} сертификаты 10.01.2026 дейін жарамды "
+        "(30 күн қалды).",
+    },
 }
 
 
@@ -257,7 +305,54 @@ DIGEST = {
             "- {ref} (Steppe Software LLP) was assigned to you by lead@example.com on 31.03.2025.",
             "You receive only this daily digest. To be told of each update at once, change your preference:",
         ],
-    }
+        "held_overdue": "{ref} (Steppe Software LLP): due 28.03.2025, overdue 1 working day",
+        "no_overdue": "Overdue",
+    },
+    "ru": {
+        "subject_soon": "Ежедневная сводка, 26.03.2025. Просрочено: 0; срок в течение 2 рабочих дней: 1; изменений: 0",
+        "soon": [
+            "Срок истекает в течение 2 рабочих дней:",
+            "- {ref} (Steppe Software LLP): срок 28.03.2025, осталось 2 рабочих дня",
+            "  {url}",
+            "Вы узнаёте о каждом изменении сразу и получаете эту ежедневную сводку.",
+        ],
+        "subject_overdue": "Ежедневная сводка, 31.03.2025. Просрочено: 1; срок в течение 2 рабочих дней: 0; "
+        "изменений: 0",
+        "overdue": [
+            "Просрочены (15 рабочих дней истекли):",
+            "- {ref} (Steppe Software LLP): срок 28.03.2025, просрочено на 1 рабочий день",
+        ],
+        "updates": [
+            "Изменения с последней сводки:",
+            "- {ref} (Steppe Software LLP) назначена вам 31.03.2025; назначил(а) lead@example.com.",
+            "Вы получаете только эту ежедневную сводку. Чтобы узнавать о каждом изменении сразу, измените настройку:",
+        ],
+        "held_overdue": "{ref} (Steppe Software LLP): срок 28.03.2025, просрочено на 1 рабочий день",
+        "no_overdue": "Просрочены",
+    },
+    "kk": {
+        "subject_soon": "Күнделікті жиынтық, 26.03.2025. Мерзімі өткен: 0; мерзімі 2 жұмыс күні ішінде: 1; "
+        "өзгерістер: 0",
+        "soon": [
+            "Мерзімі 2 жұмыс күні ішінде аяқталады:",
+            "- {ref} (Steppe Software LLP): мерзімі 28.03.2025, 2 жұмыс күні қалды",
+            "  {url}",
+            "Сіз әр өзгеріс туралы бірден біліп, осы күнделікті жиынтықты аласыз.",
+        ],
+        "subject_overdue": "Күнделікті жиынтық, 31.03.2025. Мерзімі өткен: 1; мерзімі 2 жұмыс күні ішінде: 0; "
+        "өзгерістер: 0",
+        "overdue": [
+            "Мерзімі өткендер (15 жұмыс күні өтті):",
+            "- {ref} (Steppe Software LLP): мерзімі 28.03.2025, 1 жұмыс күнге кешіктірілді",
+        ],
+        "updates": [
+            "Соңғы жиынтықтан бергі өзгерістер:",
+            "- {ref} (Steppe Software LLP) 31.03.2025 сізге тағайындалды; тағайындаған: lead@example.com.",
+            "Сіз тек осы күнделікті жиынтықты аласыз. Әр өзгеріс туралы бірден білу үшін баптауды өзгертіңіз:",
+        ],
+        "held_overdue": "{ref} (Steppe Software LLP): мерзімі 28.03.2025, 1 жұмыс күнге кешіктірілді",
+        "no_overdue": "Мерзімі өткендер",
+    },
 }
 
 
@@ -278,7 +373,7 @@ def test_the_digest_lists_what_is_due_soon_or_overdue_once_a_day(
     assert email.subject == text["subject_soon"]
     for line in text["soon"]:
         assert line.format(**values) in email.body, line
-    assert "Overdue" not in email.body
+    assert text["no_overdue"] not in email.body
     with in_language(language), on(datetime.date(2025, 3, 31)), django_capture_on_commit_callbacks(execute=True):
         assert watches.digests_send() == 1
     assert mail.outbox[-1].subject == text["subject_overdue"]
@@ -311,7 +406,7 @@ def test_a_digest_only_reviewer_gets_the_updates_in_the_digest(
     [email] = mail.outbox
     for line in text["updates"]:
         assert line.format(ref=other.reference).replace("Steppe Software LLP", "Nomad LLP") in email.body, line
-    assert f"{held.reference} (Steppe Software LLP): due 28.03.2025, overdue 1 working day" in email.body
+    assert text["held_overdue"].format(ref=held.reference) in email.body
     event = StaffEvent.objects.get()
     assert event.notification == Notification.objects.get(kind=Notification.Kind.DIGEST)
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0009_merge_catalog_forms_door_perf_trust"),
+        ("applications", "0009_merge_branches"),
     ]
 
     operations = [

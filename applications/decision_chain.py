@@ -23,6 +23,7 @@ FROZEN_FIELDS = (
     "decided_by_name",
     "act_id",
     "confirmed_activities",
+    "claimed_activities",
     "sells_own_goods",
     "own_production_confirmed",
     "own_production_finding",

@@ -20,7 +20,7 @@ def seal_existing(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0007_records_append_only_declared_with_pgtrigger"),
+        ("applications", "0010_notification_kinds_of_merged_branches"),
     ]
 
     operations = [

@@ -12,7 +12,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         decisions = Decision.objects.select_related("application").order_by("pk").iterator(chunk_size=2000)
-        result = decision_chain.verify(decisions)
+        try:
+            result = decision_chain.verify(decisions)
+        finally:
+            decisions.close()  # the database cursor, now (verify may stop half way)
         if result.broken is not None:
             decision = result.broken
             raise CommandError(

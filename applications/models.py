@@ -460,6 +460,9 @@ class Decision(models.Model):
     addressee_email = models.CharField(_("contact e-mail (as decided)"), max_length=254, blank=True)
     addressee_phone = models.CharField(_("contact phone (as decided)"), max_length=32, blank=True)
     decided_by_name = models.CharField(_("decided by (name as decided)"), max_length=255, blank=True)
+    # Tamper evidence (applications/decision_chain.py): SHA-256 of the frozen content and of the hash before it.
+    previous_hash = models.CharField(_("hash of the previous decision"), max_length=64, blank=True)
+    content_hash = models.CharField(_("record hash (SHA-256)"), max_length=64, blank=True)
     history = HistoricalRecords()
 
     objects = DecisionQuerySet.as_manager()

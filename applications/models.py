@@ -10,11 +10,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from catalog.models import LegalAct, Provision, ProvisionVersion, format_date
+from catalog.models import LegalAct, Provision, ProvisionVersion, format_date, shown_text
 
 from .validators import validate_bin
 
@@ -394,6 +394,24 @@ class Decision(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("A decision is never deleted."))
+
+    def confirmed_activities_shown(self) -> list[dict]:
+        """The frozen confirmed activities, each with its text in the active language as frozen at the decision
+        (the official Kazakh or Russian text if one was recorded then, else the recorded English one)."""
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        return [
+            {
+                **activity,
+                "shown": shown_text(
+                    text=activity.get("text", ""),
+                    footnote=activity.get("footnote", ""),
+                    recorded=activity.get("text_recorded", False),
+                    texts=activity.get("texts", {}),
+                    language=language,
+                ),
+            }
+            for activity in self.confirmed_activities
+        ]
 
 
 class Written(models.Model):

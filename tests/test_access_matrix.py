@@ -114,6 +114,8 @@ ACCESS = {
     "review:export_download": (STAFF, 200, None),
     # Operations: for monitors, no login, no personal data (tests/test_health.py).
     "healthz": (PUBLIC, 200, "database"),
+    # The language switcher: POST only, for anyone (tests/test_languages.py).
+    "language": (PUBLIC, 405, None),
     # Where the status page and the letter used to be: links in e-mails already sent.
     "review:old_status": (MOVED, 301, "applications:status"),
     "review:old_letter": (MOVED, 301, "applications:letter"),

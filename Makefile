@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEV_ENV := DJANGO_DEBUG=true
 
-.PHONY: run test test-fast e2e lint format install clean messages
+.PHONY: run test test-fast e2e lint format install clean bench messages
 
 $(VENV)/.stamp-requirements: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ lint: install
 format: install
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
+
+# Page timings at 1,000 and 100,000 applications (tests/perf/bench.py; not part of `make test`): SQLite files
+# under .bench/, or PostgreSQL databases <name>_bench_small/_large when DATABASE_URL points there.
+bench: install
+	$(PY) tests/perf/bench.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles test-artifacts db.sqlite3 private_media

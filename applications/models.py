@@ -4,17 +4,27 @@ Status changes go only through applications/workflow.py. Every model keeps djang
 the acting user comes from the request (HistoryRequestMiddleware) or is set by the services.
 """
 
+import datetime
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from catalog.models import LegalAct, Provision, ProvisionVersion, format_date, shown_text
+from catalog.models import (
+    CatalogChange,
+    LegalAct,
+    Provision,
+    ProvisionVersion,
+    format_date,
+    person_name,
+    shown_text,
+)
 
 from .validators import validate_bin
 
@@ -87,8 +97,29 @@ class Membership(models.Model):
             raise ValidationError({"user": permission.reason})
 
 
+class EmailVerification(models.Model):
+    """Proof that a user reads the mailbox of their address: they followed the signed link e-mailed to it (or
+    a password-reset link, which proves the same). An account joins, is invited into and submits for an
+    organisation only while its address is verified (permissions.email_verified). The address is kept: a
+    verification holds only for the address it was made for."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="email_verification"
+    )
+    email = models.EmailField(_("e-mail address verified"))
+    verified_at = models.DateTimeField(_("verified at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("e-mail verification")
+        verbose_name_plural = _("e-mail verifications")
+
+    def __str__(self):
+        return f"{self.email} · {format_date(timezone.localtime(self.verified_at).date())}"
+
+
 class Invitation(models.Model):
-    """An invitation by e-mail to join an organisation; accepted when that address signs up or logs in."""
+    """An invitation by e-mail to join an organisation. It never makes a membership by itself: the account with
+    the invited address, verified, accepts it through the signed link it was sent."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("e-mail"))
@@ -194,6 +225,9 @@ class Application(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     submission_count = models.PositiveSmallIntegerField(_("times submitted"), default=0)
+    # The day the park's 15 working days start (working_days.clock_start_of), kept by save() whenever the
+    # submission fields change, so that the queue sorts and filters on an indexed column. None for a draft.
+    clock_from = models.DateField(_("review clock started on"), null=True, blank=True, editable=False)
     received_by_other_channel = models.BooleanField(_("received by another channel"), default=False)
     received_on = models.DateField(_("received on"), null=True, blank=True)
 
@@ -219,10 +253,27 @@ class Application(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("application")
         verbose_name_plural = _("applications")
-        indexes = [models.Index(fields=["status", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"]),
+            # The queue: by due date (the clock's start) within a status, and across statuses.
+            models.Index(fields=["status", "clock_from", "reference"], name="application_status_due"),
+            models.Index(fields=["clock_from", "reference"], name="application_due"),
+        ]
+
+    # The fields the review clock's start follows (working_days.clock_start_of).
+    CLOCK_FIELDS = frozenset({"submission_count", "submitted_at", "reference_date"})
 
     def __str__(self):
         return self.reference
+
+    def save(self, *args, **kwargs):
+        from .working_days import clock_start_of
+
+        self.clock_from = clock_start_of(self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and self.CLOCK_FIELDS & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "clock_from"}
+        super().save(*args, **kwargs)
 
     @property
     def is_editable_by_applicant(self) -> bool:
@@ -330,6 +381,9 @@ class Certificate(models.Model):
         ordering = ["issued_on", "pk"]
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
+        # The review screen looks for the same number held by another organisation (UPPER(number) IN ...):
+        # an index on that expression finds them without reading every certificate.
+        indexes = [models.Index(Upper("number"), name="certificate_number_upper")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_until__gte=models.F("issued_on")), name="certificate_valid_after_issue"
@@ -345,6 +399,21 @@ class Certificate(models.Model):
 
     def is_valid_on(self, day) -> bool:
         return self.issued_on <= day <= self.valid_until
+
+    def validity_warning(self, on: datetime.date) -> str:
+        """Why the certificate is not valid on the date `on` (the reference date), or "". A warning, never a
+        refusal: the reviewer judges whether another certificate covers the goods."""
+        if self.valid_until < on:
+            return _("Not valid on the reference date %(on)s: it expired on %(until)s.") % {
+                "on": format_date(on),
+                "until": format_date(self.valid_until),
+            }
+        if self.issued_on > on:
+            return _("Not valid on the reference date %(on)s: it was issued later, on %(issued)s.") % {
+                "on": format_date(on),
+                "issued": format_date(self.issued_on),
+            }
+        return ""
 
 
 class Outcome(models.TextChoices):
@@ -372,10 +441,22 @@ class Decision(models.Model):
     reference_date = models.DateField(_("reference date"))
     # [{"appendix", "paragraph", "text", "text_recorded", "version_id", "introduced_by", "explanation"}]
     confirmed_activities = models.JSONField(_("confirmed activities (frozen)"), default=list)
+    # Every claimed activity as confirmed_activities, with "verdict" (Verdict's value) and without the
+    # reviewer's internal note: the rejection letter lists them (empty for decisions recorded before).
+    claimed_activities = models.JSONField(_("claimed activities with their verdicts (frozen)"), default=list)
     sells_own_goods = models.BooleanField(_("sells goods it produces"), default=False)
     own_production_confirmed = models.BooleanField(_("own production confirmed"), null=True, blank=True)
     # {"certificates": [{"kind", "number", "valid_until", "verification"}], "criteria": [...]}
     own_production_finding = models.JSONField(_("own-production finding (frozen)"), default=dict)
+    # The addressee and the decider as they stood when deciding: the letter and every view of the decision
+    # render these, so renaming the organisation or the reviewer later changes nothing already decided.
+    addressee_name = models.CharField(_("organisation (as decided)"), max_length=255, blank=True)
+    addressee_bin = models.CharField(_("BIN (as decided)"), max_length=12, blank=True)
+    addressee_address = models.TextField(_("legal address (as decided)"), blank=True)
+    addressee_director = models.CharField(_("director (as decided)"), max_length=255, blank=True)
+    addressee_email = models.CharField(_("contact e-mail (as decided)"), max_length=254, blank=True)
+    addressee_phone = models.CharField(_("contact phone (as decided)"), max_length=32, blank=True)
+    decided_by_name = models.CharField(_("decided by (name as decided)"), max_length=255, blank=True)
     history = HistoricalRecords()
 
     objects = DecisionQuerySet.as_manager()
@@ -386,6 +467,12 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.application} · {self.get_outcome_display()}"
+
+    @property
+    def own_production_not_applicable(self) -> bool:
+        """The company sells goods it produces, but the list in force on the reference date set no criteria of
+        own production: there was nothing to confirm them against (the finding recorded that)."""
+        return bool((self.own_production_finding or {}).get("not_applicable"))
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.get("force_insert"):
@@ -398,20 +485,40 @@ class Decision(models.Model):
     def confirmed_activities_shown(self) -> list[dict]:
         """The frozen confirmed activities, each with its text in the active language as frozen at the decision
         (the official Kazakh or Russian text if one was recorded then, else the recorded English one)."""
-        language = translation.get_language() or settings.LANGUAGE_CODE
+        return [_with_shown_text(activity) for activity in self.confirmed_activities]
+
+    @property
+    def activity_findings(self) -> list[dict]:
+        """Each claimed activity as frozen by the decision, with the label of its verdict ("verdict_label") and
+        its text in the active language ("shown", as `confirmed_activities_shown`)."""
+        labels = dict(Verdict.choices)
         return [
-            {
-                **activity,
-                "shown": shown_text(
-                    text=activity.get("text", ""),
-                    footnote=activity.get("footnote", ""),
-                    recorded=activity.get("text_recorded", False),
-                    texts=activity.get("texts", {}),
-                    language=language,
-                ),
-            }
-            for activity in self.confirmed_activities
+            {**_with_shown_text(activity), "verdict_label": labels.get(activity.get("verdict"), "")}
+            for activity in self.claimed_activities
         ]
+
+    def freeze_parties(self, *, organisation: "Organisation", decided_by) -> None:
+        """Copy the addressee's particulars and the decider's name into the decision (before it is saved)."""
+        self.addressee_name = organisation.name
+        self.addressee_bin = organisation.bin
+        self.addressee_address = organisation.legal_address
+        self.addressee_director = organisation.director
+        self.addressee_email = organisation.contact_email
+        self.addressee_phone = organisation.contact_phone
+        self.decided_by_name = person_name(decided_by)
+
+
+def _with_shown_text(activity: dict) -> dict:
+    """A frozen activity with "shown": its text in the active language from the languages frozen with it."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    shown = shown_text(
+        text=activity.get("text", ""),
+        footnote=activity.get("footnote", ""),
+        recorded=activity.get("text_recorded", False),
+        texts=activity.get("texts", {}),
+        language=language,
+    )
+    return {**activity, "shown": shown}
 
 
 class Written(models.Model):
@@ -505,9 +612,15 @@ class Notification(models.Model):
         DECIDED = "decided", _("Decision")
         WITHDRAWN = "withdrawn", _("Application withdrawn")
         CERTIFICATE_EXPIRING = "certificate_expiring", _("Certificate expiring")
+        LIST_IN_FORCE = "list_in_force", _("A list is in force: the draft can be submitted")
         # To one member of staff (`recipient`): what happened to their applications, or their daily digest.
         STAFF_UPDATE = "staff_update", _("Updates for a reviewer")
         DIGEST = "digest", _("Daily digest")
+        # About an account or an address (applications/applicant/accounts.py), to that one address.
+        EMAIL_VERIFICATION = "email_verification", _("Confirm your e-mail address")
+        SIGN_UP_EXISTING = "sign_up_existing", _("Sign-up with an address that has an account")
+        PASSWORD_RESET = "password_reset", _("Password reset")
+        INVITATION = "invitation", _("Invitation to an organisation")
 
     # Empty for an e-mail about no one application (a digest, updates about several).
     application = models.ForeignKey(
@@ -552,6 +665,43 @@ class Notification(models.Model):
 
 
 # --- what staff are told, and the watches that tell them ---------------------------------------------------
+
+
+class CatalogChangeEffect(models.Model):
+    """That a published change to the catalog moved or ended wordings an open application had pinned: which,
+    and how (`claims`: catalog.impact.ClaimEffect.as_record() of each, said in any language by
+    catalog.impact.effect_sentence). Written in the publishing transaction; never edited or deleted."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="catalog_effects")
+    change = models.ForeignKey(CatalogChange, on_delete=models.PROTECT, related_name="application_effects")
+    claims = models.JSONField(_("what it did to the claimed wordings"), default=list)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("effect of a catalog change")
+        verbose_name_plural = _("effects of catalog changes")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "change"], name="catalogchangeeffect_once_per_change")
+        ]
+
+    def __str__(self):
+        return f"{self.application} · {self.change}"
+
+    @property
+    def sentences(self) -> list[str]:
+        """What the change did to each claimed wording, in the active language."""
+        from catalog.impact import effect_sentence
+
+        return [effect_sentence(record, published=True) for record in self.claims]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValidationError(_("The effect of a catalog change is recorded once and never edited."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("The effect of a catalog change is never deleted."))
 
 
 class StaffPreference(models.Model):
@@ -606,11 +756,15 @@ class StaffEvent(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn by the applicant")
         WAITING_UNASSIGNED = "waiting_unassigned", _("Waiting without a reviewer")
         CERTIFICATE_EXPIRING = "certificate_expiring", _("A certificate relied on is expiring")
+        CATALOG_CHANGED = "catalog_changed", _("A catalog change moved a wording it claims")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="staff_events")
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="staff_events")
     certificate = models.ForeignKey(Certificate, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    catalog_effect = models.ForeignKey(
+        CatalogChangeEffect, null=True, blank=True, on_delete=models.PROTECT, related_name="staff_events"
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -641,12 +795,14 @@ class WatchMark(models.Model):
     fails to write it and so writes nothing).
 
     Keys: a certificate and a threshold ("<certificate id>:<days>"), a digest ("<user id>:<YYYY-MM-DD>"), an
-    application waiting without a reviewer ("<application id>:<times submitted>")."""
+    application waiting without a reviewer ("<application id>:<times submitted>"), a draft told that a list
+    came into force for its date ("<application id>": once, whatever list)."""
 
     class Watch(models.TextChoices):
         CERTIFICATE = "certificate", _("Certificate expiring")
         DIGEST = "digest", _("Daily digest")
         WAITING = "waiting", _("Waiting without a reviewer")
+        LIST_IN_FORCE = "list_in_force", _("A list came into force for a stalled draft")
 
     watch = models.CharField(_("watch"), max_length=16, choices=Watch.choices)
     key = models.CharField(_("key"), max_length=64)

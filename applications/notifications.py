@@ -108,6 +108,7 @@ def notification_write(
     message: str = "",
     decision: Decision | None = None,
     certificate=None,
+    act=None,
 ) -> list[Notification]:
     """Write the e-mail for a change of `application` to its organisation's members, one per language they
     read (`recipients_by_language`), and queue its sending for after the commit.
@@ -127,6 +128,7 @@ def notification_write(
         "decision": decision,
         "approved": decision is not None and decision.outcome == Outcome.APPROVED,
         "certificate": certificate,
+        "act": act,
         "days_left": (certificate.valid_until - today).days if certificate is not None else None,
         "application_url": site_link("applications:detail", application),
         "status_url": site_link("applications:status", application),
@@ -224,7 +226,9 @@ def staff_updates_together():
             transaction.on_commit(lambda user_id=user_id: _enqueue_tell(user_id), robust=True)
 
 
-def staff_event_write(*, user, kind: str, application: Application, actor=None, certificate=None) -> StaffEvent | None:
+def staff_event_write(
+    *, user, kind: str, application: Application, actor=None, certificate=None, catalog_effect=None
+) -> StaffEvent | None:
     """Record that `user` (staff) must be told `kind` about `application`, inside the change's transaction.
 
     Told after the commit in an e-mail of updates, or in the next daily digest for a user who chose the digest
@@ -232,7 +236,12 @@ def staff_event_write(*, user, kind: str, application: Application, actor=None, 
     if not _staff_address(user):
         return None
     event = StaffEvent.objects.create(
-        user=user, kind=kind, application=application, actor=actor, certificate=certificate
+        user=user,
+        kind=kind,
+        application=application,
+        actor=actor,
+        certificate=certificate,
+        catalog_effect=catalog_effect,
     )
     if wants_digest_only(user):
         return event
@@ -297,6 +306,17 @@ def staff_event_line(event: StaffEvent, *, today: datetime.date) -> str:
             "is valid until %(until)s (%(days)s days from today).",
             days,
         ) % {**values, "number": certificate.number, "until": format_date(certificate.valid_until), "days": days}
+    if event.kind == StaffEvent.Kind.CATALOG_CHANGED:
+        effect = event.catalog_effect
+        return _(
+            "%(reference)s (%(organisation)s): a change to the catalog published on %(date)s, %(change)s (%(title)s), "
+            "touches a wording it claims. %(effects)s"
+        ) % {
+            **values,
+            "change": effect.change.summary,
+            "title": effect.change.title or _("no title"),
+            "effects": " ".join(effect.sentences),
+        }
     raise ValueError(f"Unknown staff event kind {event.kind!r}")
 
 
@@ -309,6 +329,7 @@ def staff_event_subject(event: StaffEvent) -> str:
         StaffEvent.Kind.WITHDRAWN: _("%(reference)s withdrawn by the applicant"),
         StaffEvent.Kind.WAITING_UNASSIGNED: _("%(reference)s is waiting for a reviewer"),
         StaffEvent.Kind.CERTIFICATE_EXPIRING: _("A certificate of %(reference)s is expiring"),
+        StaffEvent.Kind.CATALOG_CHANGED: _("A catalog change touches a wording %(reference)s claims"),
     }[event.kind] % values
 
 
@@ -342,6 +363,19 @@ def staff_notification_write(
     return notification
 
 
+def account_notification_write(*, address: str, kind: str, template: str, context: dict, user=None) -> Notification:
+    """Write an e-mail about an account or an invitation to one address (`user` is its account, if any), and
+    queue its sending after the commit. Such e-mails carry a signed link, and go through the outbox like every
+    other: a request that writes one never waits for the mail server."""
+    context = {**context, "site_url": settings.SITE_URL}
+    subject, body = render_email(template, context, language=email_language(user))
+    notification = Notification.objects.create(
+        recipient=user, kind=kind, recipients=[address], subject=subject, body=body
+    )
+    transaction.on_commit(lambda: _enqueue(notification.pk), robust=True)
+    return notification
+
+
 def staff_events_tell(user_id: int) -> Notification | None:
     """One e-mail with every update `user_id` has not been told yet (none for a user who chose the digest
     only: the digest tells them). Idempotent: the events are locked and marked told in the same transaction."""
@@ -355,7 +389,13 @@ def staff_events_tell(user_id: int) -> Notification | None:
             StaffEvent.objects.untold()
             .filter(user=user)
             .select_for_update(of=("self",))
-            .select_related("application__organisation", "certificate", "actor")
+            .select_related(
+                "application__organisation",
+                "certificate",
+                "actor",
+                "catalog_effect__change__amends",
+                "catalog_effect__change__target_act",
+            )
         )
         if not events:
             return None

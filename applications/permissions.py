@@ -21,7 +21,16 @@ from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from .models import Application, Certificate, ConflictDeclaration, Export, Membership, Organisation, Status
+from .models import (
+    Application,
+    Certificate,
+    ConflictDeclaration,
+    EmailVerification,
+    Export,
+    Membership,
+    Organisation,
+    Status,
+)
 from .roles import REVIEWERS, roles_for
 from .workflow import ASSIGNABLE, EDITABLE, DomainError, transition_refusal
 
@@ -109,11 +118,39 @@ def has_declared(user, application: Application) -> bool:
 # --- the applicant's side -----------------------------------------------------------------------------------
 
 
-def can_join_organisations(user) -> Permission:
-    """Only applicants register organisations and become their members: staff act for the park."""
-    if roles_for(user).applicant:
+def email_verified(user) -> bool:
+    """Whether `user` has proved they read the mailbox of their current address (models.EmailVerification);
+    remembered on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    verified = getattr(user, "_email_verified", None)
+    if verified is None:
+        verified = EmailVerification.objects.filter(user_id=user.pk, email__iexact=user.email).exists()
+        user._email_verified = verified
+    return verified
+
+
+def verify_first(user) -> Permission:
+    """Refused, saying how to verify, until the account's address is verified."""
+    if email_verified(user):
         return ALLOWED
-    return refused(_("Park staff and catalog editors act for the park: they cannot register or join an organisation."))
+    return refused(
+        _(
+            "Confirm your e-mail address first: open the link we sent to %(email)s. No e-mail? Click your "
+            "address at the top of the page to send the link again."
+        )
+        % {"email": user.email}
+    )
+
+
+def can_join_organisations(user) -> Permission:
+    """Only applicants register organisations and become their members (staff act for the park), and only
+    with an address they have proved is theirs."""
+    if not roles_for(user).applicant:
+        return refused(
+            _("Park staff and catalog editors act for the park: they cannot register or join an organisation.")
+        )
+    return verify_first(user)
 
 
 def _only_members(organisation: Organisation) -> Permission:
@@ -150,7 +187,7 @@ def can_submit(user, application: Application) -> Permission:
     if application.received_by_other_channel and roles_for(user).staff:
         actor = ALLOWED
     else:
-        actor = can_act_for(user, application)
+        actor = first_refusal(lambda: can_act_for(user, application), lambda: verify_first(user))
     return first_refusal(actor, lambda: _transition("submit", application))
 
 

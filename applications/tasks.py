@@ -61,6 +61,13 @@ def watch_waiting() -> int:
     return watches.waiting_watch()
 
 
+@periodic("applications.watch_stalled_drafts")
+def watch_stalled_drafts() -> int:
+    """Drafts that could not be submitted for want of a list, once a list is in force for their date (a list
+    published ahead of its effective date; one published in force already is told on publication)."""
+    return watches.stalled_drafts_watch()
+
+
 @periodic("applications.watch_certificates")
 def watch_certificates() -> int:
     """Certificates an approval relied on that expire within 30 (then 7) days."""

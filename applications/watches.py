@@ -17,6 +17,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from catalog.selectors import list_acts, list_in_force_on
+
 from .models import (
     Application,
     Certificate,
@@ -43,7 +45,6 @@ from .roles import LEAD_REVIEWERS, REVIEWERS
 from .workflow import CLOCK_RUNNING
 from .working_days import (
     add_working_days,
-    clock_start,
     is_working_day,
     latest_clock_start_due_by,
     review_clock,
@@ -122,6 +123,37 @@ def waiting_watch(*, today: datetime.date | None = None) -> int:
     return told
 
 
+# --- drafts that could not be submitted for want of a list ------------------------------------------------------
+
+
+def stalled_drafts_watch(*, today: datetime.date | None = None) -> int:
+    """E-mail the members of each draft that could not be submitted because no list was in force, once, when a
+    list comes into force for its date. Run when a list is published (applications/catalog_changes.py) and
+    daily (a list published ahead of its effective date). Returns how many drafts were told.
+
+    Stalled: the draft already existed on a day before the list in force on its date took effect on which no
+    list was in force (lists never overlap, so: the day before the list took effect had none, and the draft
+    was started before it). The draft then chooses from that list (its step 2 reads the list in force)."""
+    today = today or timezone.localdate()
+    acts = list_acts()
+    told = 0
+    drafts = Application.objects.filter(status=Status.DRAFT).select_related("organisation").order_by("pk")
+    for application in drafts:
+        act = list_in_force_on(application.reference_date or today, acts=acts)
+        if act is None:
+            continue
+        day_before = act.effective_from - datetime.timedelta(days=1)
+        started = timezone.localdate(application.created_at)
+        if started > day_before or list_in_force_on(day_before, acts=acts) is not None:
+            continue
+        with transaction.atomic():
+            if not _mark(WatchMark.Watch.LIST_IN_FORCE, str(application.pk)):
+                continue
+            notification_write(application=application, kind=Notification.Kind.LIST_IN_FORCE, act=act)
+            told += 1
+    return told
+
+
 # --- certificates an approval relied on, about to expire -------------------------------------------------------
 
 
@@ -197,7 +229,6 @@ def digest_rows(*, today: datetime.date) -> dict[int, list[DigestRow]]:
     soon = add_working_days(today, DUE_SOON_WORKING_DAYS)
     applications = (
         Application.objects.filter(status__in=CLOCK_RUNNING, assigned_reviewer__isnull=False)
-        .annotate(clock_from=clock_start())
         .filter(clock_from__lte=latest_clock_start_due_by(soon))
         .select_related("organisation")
         .order_by("clock_from", "reference")
@@ -222,7 +253,13 @@ def digest_send(*, user, rows: list[DigestRow], today: datetime.date) -> Notific
                 StaffEvent.objects.untold()
                 .filter(user=user)
                 .select_for_update(of=("self",))
-                .select_related("application__organisation", "certificate", "actor")
+                .select_related(
+                    "application__organisation",
+                    "certificate",
+                    "actor",
+                    "catalog_effect__change__amends",
+                    "catalog_effect__change__target_act",
+                )
             )
         if not rows and not events:
             return None

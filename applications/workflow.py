@@ -32,8 +32,11 @@ EDITABLE = frozenset({Status.DRAFT, Status.CHANGES_REQUESTED})
 # Waiting for the park: the queue's "open" filter, and the statuses in which the 15 working-day clock runs.
 AWAITING_PARK = frozenset({Status.SUBMITTED, Status.IN_REVIEW})
 CLOCK_RUNNING = AWAITING_PARK
-# A lead reviewer may (re)assign it: waiting for the park, or with the applicant for changes.
-ASSIGNABLE = frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.CHANGES_REQUESTED})
+# Open: submitted and not yet decided or withdrawn (waiting for the park, or with the applicant for changes).
+# A catalog change that moves the wording such an application pinned is told to its reviewer.
+OPEN = frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.CHANGES_REQUESTED})
+# A lead reviewer may (re)assign it: any open application.
+ASSIGNABLE = OPEN
 # Decided for good: a Decision exists and is never edited.
 DECIDED = frozenset({Status.APPROVED, Status.REJECTED})
 # Staff see every application except a draft: until it is submitted it is the applicant's own business.

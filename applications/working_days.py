@@ -1,18 +1,18 @@
 """Working days in Kazakhstan (the `holidays` package's calendar), and the park's review clock: 15 working
 days from submission (DESIGN.md).
 
-The clock is computed once: `clock_start()` says in SQL on which day it starts (the queue sorts and filters
-by it; the review screen reads the same annotation), `review_clock()` says when it is due and how many
-working days are left.
+The clock is computed once: `clock_start_of()` says on which day it starts (kept in the indexed column
+`Application.clock_from`, which the queue sorts and filters on), `review_clock()` says when it is due and how
+many working days are left. Working days are a sorted list searched by bisection: one due date is O(log n).
 """
 
 import datetime
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
 import holidays
-from django.db.models import Case, DateField, F, When
-from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from .workflow import CLOCK_RUNNING
 
@@ -20,20 +20,57 @@ REVIEW_PERIOD_WORKING_DAYS = 15
 
 
 @lru_cache(maxsize=1)
-def _calendar() -> holidays.HolidayBase:
+def _holidays() -> holidays.HolidayBase:
     """Kazakhstan's calendar of the `holidays` package: its public holidays, the days off moved onto
-    weekdays, and the weekend days the government made working days (e.g. Saturday 04.05.2024). Years are
-    added as they are asked for."""
+    weekdays, and the weekend days the government made working days (e.g. Saturday 04.05.2024)."""
     return holidays.country_holidays("KZ")
 
 
+class _WorkingDays:
+    """Every working day of the years asked for so far, as one sorted list: "is it a working day", "the n-th
+    working day after", "how many between" are each a binary search (O(log n)) instead of a walk day by day.
+    A year's days are worked out from the `holidays` calendar once per process, the first time it is needed."""
+
+    def __init__(self):
+        self.first_year = self.last_year = None
+        self.days: list[datetime.date] = []
+
+    def cover(self, first: datetime.date, last: datetime.date) -> list[datetime.date]:
+        """The sorted working days, covering at least the years from `first` to `last` (and one either side)."""
+        low, high = first.year - 1, last.year + 1
+        if self.first_year is None or low < self.first_year or high > self.last_year:
+            low = low if self.first_year is None else min(low, self.first_year)
+            high = high if self.last_year is None else max(high, self.last_year)
+            calendar = _holidays()
+            day, end, days = datetime.date(low, 1, 1), datetime.date(high, 12, 31), []
+            while day <= end:
+                if calendar.is_working_day(day):
+                    days.append(day)
+                day += ONE_DAY
+            self.days, self.first_year, self.last_year = days, low, high  # one assignment each: never half-built
+        return self.days
+
+
+ONE_DAY = datetime.timedelta(days=1)
+_working_days = _WorkingDays()
+
+
 def is_working_day(day: datetime.date) -> bool:
-    return _calendar().is_working_day(day)
+    days = _working_days.cover(day, day)
+    index = bisect_left(days, day)
+    return index < len(days) and days[index] == day
 
 
 def add_working_days(start: datetime.date, count: int) -> datetime.date:
     """The `count`-th working day after `start` (the start day itself does not count)."""
-    return _calendar().get_nth_working_day(start, count) if count else start
+    if not count:
+        return start
+    # About 250 working days a year: cover the years the count can reach.
+    reach = start + datetime.timedelta(days=count * 2 + 14)
+    days = _working_days.cover(min(start, reach), max(start, reach))
+    if count > 0:
+        return days[bisect_right(days, start) + count - 1]
+    return days[bisect_left(days, start) + count]
 
 
 def working_days_between(start: datetime.date, end: datetime.date) -> int:
@@ -42,7 +79,8 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
         return 0
     if end < start:
         return -working_days_between(end, start)
-    return _calendar().get_working_days_count(start + datetime.timedelta(days=1), end)
+    days = _working_days.cover(start, end)
+    return bisect_right(days, end) - bisect_right(days, start)
 
 
 def review_due_on(clock_from: datetime.date) -> datetime.date:
@@ -60,41 +98,38 @@ def latest_clock_start_due_by(day: datetime.date) -> datetime.date:
 
     The due date never moves backwards as the start moves forwards, so "due on or before `day`" is simply
     `clock_from <= this date`, and "due on or after `day`" is `clock_from > latest_clock_start_due_by(day - 1)`:
-    filters the database can run.
+    filters the database can run. (The due date is the 15th working day after the start: the day before the
+    15th working day counted back from the last working day on or before `day`.)
     """
-    start = day - datetime.timedelta(days=1)
-    while review_due_on(start) > day:
-        start -= datetime.timedelta(days=1)
-    return start
+    days = _working_days.cover(day - datetime.timedelta(days=60), day)
+    last = bisect_right(days, day) - 1
+    return days[last - REVIEW_PERIOD_WORKING_DAYS + 1] - ONE_DAY
 
 
 def latest_clock_start_overdue_on(today: datetime.date) -> datetime.date:
     """The latest clock start whose review period has ended before `today` ("overdue": `clock_from <= it`)."""
-    return latest_clock_start_due_by(today - datetime.timedelta(days=1))
+    return latest_clock_start_due_by(today - ONE_DAY)
 
 
 def working_days_ago(today: datetime.date, count: int) -> datetime.date:
     """The latest day from which `count` working days have passed by `today` (working_days_between >= count)."""
-    day, passed = today, 0
-    while passed < count:
-        if is_working_day(day):
-            passed += 1
-        day -= datetime.timedelta(days=1)
-    return day
+    if count <= 0:
+        return today
+    days = _working_days.cover(today - datetime.timedelta(days=count * 2 + 14), today)
+    return days[bisect_right(days, today) - count] - ONE_DAY
 
 
 # --- the review clock of an application -------------------------------------------------------------------
 
 
-def clock_start():
-    """The day the park's 15 working days start, as an expression for `annotate(clock_from=...)`: the
-    reference date for the first submission (the date received, for an application registered by staff);
-    the day (in Astana) of the latest submission after the applicant answered a request for changes."""
-    return Case(
-        When(submission_count__gt=1, then=TruncDate("submitted_at")),
-        default=F("reference_date"),
-        output_field=DateField(),
-    )
+def clock_start_of(application) -> datetime.date | None:
+    """The day the park's 15 working days start: the reference date for the first submission (the date
+    received, for an application registered by staff); the day (in Astana) of the latest submission after the
+    applicant answered a request for changes. Application.save() keeps it in `Application.clock_from`, which
+    the queue sorts and filters on (indexed)."""
+    if application.submission_count > 1:
+        return timezone.localdate(application.submitted_at) if application.submitted_at else None
+    return application.reference_date
 
 
 @dataclass(frozen=True)
@@ -112,8 +147,9 @@ class ReviewClock:
 
 
 def review_clock(application, today: datetime.date) -> ReviewClock | None:
-    """The clock of an application annotated with `clock_from` (clock_start()); None while it does not run
-    (the application is not awaiting the park)."""
+    """The clock of an application (from its `clock_from`); None while it does not run (the application is
+    not awaiting the park)."""
     if application.status not in CLOCK_RUNNING or not application.clock_from:
         return None
-    return ReviewClock(review_due_on(application.clock_from), working_days_left(application.clock_from, today))
+    due_on = review_due_on(application.clock_from)
+    return ReviewClock(due_on, working_days_between(today, due_on))

@@ -405,6 +405,10 @@ class ListRowForm(RowForm):
         self.fields["paragraph"].error_messages["required"] = _("Give the paragraph's number.")
         self.fields["text"].required = True
         self.fields["text"].error_messages["required"] = _("Enter the paragraph's wording, verbatim.")
+        # A tabular inline shows each label once, as a column header, not next to the input: name each input
+        # for screen readers (WCAG 1.3.1, axe-core's "label" rule).
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("aria-label", str(field.label))
 
 
 class CriterionRowForm(ListRowForm):

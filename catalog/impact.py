@@ -16,14 +16,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.models import ActivityClaim, Application, Status
+from applications.models import ActivityClaim, Application
+from applications.workflow import DECIDED, OPEN
 
 from .changes import apply_change, change_problems, change_rows
-from .models import CatalogChange, ProvisionVersion, format_date
+from .models import CatalogChange, Provision, ProvisionVersion, format_date
 from .selectors import CatalogOnDate, Difference, catalog_differences, catalog_on
-
-OPEN_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW, Status.CHANGES_REQUESTED)
-DECIDED_STATUSES = (Status.APPROVED, Status.REJECTED)
 
 
 @dataclass(frozen=True)
@@ -60,47 +58,34 @@ class ClaimEffect:
         reference_date = self.claim.application.reference_date
         return reference_date is None or self.after.covers(reference_date)
 
+    def as_record(self) -> dict:
+        """Plain JSON of what the change does to the claimed wording, from which `effect_sentence` says it in
+        any language (the applications app keeps it for each open application a published change touched)."""
+        version = self.claim.provision_version
+        reference_date = self.claim.application.reference_date
+
+        def state(s: WordingState) -> dict:
+            return {
+                "from": s.in_force_from.isoformat(),
+                "until": s.in_force_until.isoformat() if s.in_force_until else None,
+                "text_recorded": s.text_recorded,
+                "ended_by": s.ended_by,
+            }
+
+        return {
+            "version_id": version.pk,
+            "appendix": version.provision.appendix,
+            "paragraph": version.provision.paragraph,
+            "code": version.provision.act.code,
+            "by": version.introduced_by.code,
+            "reference_date": reference_date.isoformat() if reference_date else None,
+            "before": state(self.before),
+            "after": state(self.after),
+        }
+
     @property
     def sentence(self) -> str:
-        version = self.claim.provision_version
-        parts = [
-            _("%(label)s of %(code)s (the wording of %(by)s)")
-            % {
-                "label": version.provision.label,
-                "code": version.provision.act.code,
-                "by": version.introduced_by.code,
-            }
-        ]
-        before, after = self.before, self.after
-        if (before.in_force_from, before.in_force_until) != (after.in_force_from, after.in_force_until):
-            if (
-                before.in_force_from == after.in_force_from
-                and after.in_force_until is not None
-                and (before.in_force_until is None or after.in_force_until < before.in_force_until)
-            ):
-                parts.append(
-                    _("would end on %(date)s%(by)s")
-                    % {
-                        "date": format_date(after.in_force_until),
-                        "by": _(" (replaced or repealed by %(code)s)") % {"code": after.ended_by}
-                        if after.ended_by
-                        else "",
-                    }
-                )
-            else:
-                parts.append(
-                    _("would be in force %(after)s instead of %(before)s")
-                    % {"after": _period(after), "before": _period(before)}
-                )
-        if not before.text_recorded and after.text_recorded:
-            parts.append(_("would have its text recorded (it was not recorded when pinned)"))
-        sentence = ", ".join(parts) + "."
-        reference_date = self.claim.application.reference_date
-        if reference_date and not self.still_in_force_on_reference_date:
-            sentence += " " + _("On the reference date, %(date)s, it would no longer be the wording in force.") % {
-                "date": format_date(reference_date)
-            }
-        return sentence
+        return effect_sentence(self.as_record())
 
 
 def _period(state: WordingState) -> str:
@@ -112,6 +97,64 @@ def _period(state: WordingState) -> str:
     }
 
 
+def _state(record: dict) -> WordingState:
+    until = record["until"]
+    return WordingState(
+        datetime.date.fromisoformat(record["from"]),
+        datetime.date.fromisoformat(until) if until else None,
+        record["text_recorded"],
+        record["ended_by"],
+    )
+
+
+def effect_sentence(record: dict, *, published: bool = False) -> str:
+    """What a change does (`published`) or would do to a claimed wording, in the active language, from
+    ClaimEffect.as_record()."""
+    label = Provision(appendix=record["appendix"], paragraph=record["paragraph"]).label
+    parts = [
+        _("%(label)s of %(code)s (the wording of %(by)s)")
+        % {"label": label, "code": record["code"], "by": record["by"]}
+    ]
+    before, after = _state(record["before"]), _state(record["after"])
+    if (before.in_force_from, before.in_force_until) != (after.in_force_from, after.in_force_until):
+        if (
+            before.in_force_from == after.in_force_from
+            and after.in_force_until is not None
+            and (before.in_force_until is None or after.in_force_until < before.in_force_until)
+        ):
+            values = {
+                "date": format_date(after.in_force_until),
+                "by": _(" (replaced or repealed by %(code)s)") % {"code": after.ended_by} if after.ended_by else "",
+            }
+            parts.append((_("ends on %(date)s%(by)s") if published else _("would end on %(date)s%(by)s")) % values)
+        else:
+            values = {"after": _period(after), "before": _period(before)}
+            parts.append(
+                (
+                    _("is in force %(after)s instead of %(before)s")
+                    if published
+                    else _("would be in force %(after)s instead of %(before)s")
+                )
+                % values
+            )
+    if not before.text_recorded and after.text_recorded:
+        parts.append(
+            _("has its text recorded (it was not recorded when pinned)")
+            if published
+            else _("would have its text recorded (it was not recorded when pinned)")
+        )
+    sentence = ", ".join(parts) + "."
+    reference_date = datetime.date.fromisoformat(record["reference_date"]) if record["reference_date"] else None
+    if reference_date and not after.covers(reference_date):
+        no_longer = (
+            _("On the reference date, %(date)s, it is no longer the wording in force.")
+            if published
+            else _("On the reference date, %(date)s, it would no longer be the wording in force.")
+        )
+        sentence += " " + no_longer % {"date": format_date(reference_date)}
+    return sentence
+
+
 @dataclass(frozen=True)
 class ApplicationEffect:
     application: Application
@@ -119,7 +162,7 @@ class ApplicationEffect:
 
     @property
     def decided(self) -> bool:
-        return self.application.status in DECIDED_STATUSES
+        return self.application.status in DECIDED
 
 
 @dataclass(frozen=True)
@@ -157,9 +200,7 @@ def impact_between(before: dict[int, WordingState], after: dict[int, WordingStat
     if not moved:
         return Impact()
     claims = (
-        ActivityClaim.objects.filter(
-            provision_version_id__in=moved, application__status__in=OPEN_STATUSES + DECIDED_STATUSES
-        )
+        ActivityClaim.objects.filter(provision_version_id__in=moved, application__status__in=OPEN | DECIDED)
         .select_related(
             "application__organisation",
             "application__assigned_reviewer",

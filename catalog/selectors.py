@@ -72,7 +72,8 @@ class CatalogOnDate:
         return kinds
 
 
-def _list_acts() -> list[LegalAct]:
+def list_acts() -> list[LegalAct]:
+    """Every list act, by effective date (one query)."""
     return list(
         LegalAct.objects.filter(kind=LegalAct.Kind.LIST)
         .select_related("abrogated_by")
@@ -111,13 +112,19 @@ def _no_list_reason(on: datetime.date, acts: list[LegalAct]) -> str:
     }
 
 
+def list_in_force_on(on: datetime.date, *, acts: list[LegalAct] | None = None) -> LegalAct | None:
+    """The list act in force on `on`, or None. Pass `acts` (list_acts()) to ask about many dates with one query."""
+    acts = list_acts() if acts is None else acts
+    return next((a for a in reversed(acts) if a.is_in_force_on(on)), None)
+
+
 def catalog_on(on: datetime.date) -> CatalogOnDate:
     """The provisions in force on `on` and the list act they belong to, or none and a plain reason.
 
     A constant number of queries: the list acts, then the versions in force with their acts.
     """
-    acts = _list_acts()
-    act = next((a for a in reversed(acts) if a.is_in_force_on(on)), None)
+    acts = list_acts()
+    act = list_in_force_on(on, acts=acts)
     if act is None:
         return CatalogOnDate(on=on, act=None, notice=_no_list_reason(on, acts))
     versions = list(ProvisionVersion.objects.in_force(on=on).filter(provision__act=act).for_display())

@@ -19,6 +19,8 @@ app.conf.beat_schedule = {
     "send-pending-notifications": {"task": "applications.send_pending_notifications", "schedule": 300.0},
     # Lead reviewers: applications waiting 2 working days without a reviewer (once per submission).
     "watch-waiting": {"task": "applications.watch_waiting", "schedule": crontab(minute=15)},
+    # Applicants whose draft waited for a list: told once when a list published ahead of its date takes effect.
+    "watch-stalled-drafts": {"task": "applications.watch_stalled_drafts", "schedule": crontab(hour=6, minute=30)},
     # Applicants and the reviewer who decided: certificates relied on that expire within 30, then 7, days.
     "watch-certificates": {"task": "applications.watch_certificates", "schedule": crontab(hour=7, minute=0)},
     # Each reviewer's digest, on working days, before the office opens.

@@ -4,6 +4,7 @@ Development runs on embedded defaults (SQLite, in-process tasks, console e-mail)
 (DJANGO_DEBUG unset or false) refuses to start without a secret key and allowed hosts.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -81,6 +82,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "axes",
+    "pgtrigger",
     "catalog",
     "applications",
 ]
@@ -97,6 +100,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -133,6 +137,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# The login throttle (django-axes) checks before the password is tried; then Django's own check.
+AUTHENTICATION_BACKENDS = [
+    "applications.applicant.accounts.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "applications:home"
@@ -257,3 +266,23 @@ LOGGING = {
 # Catalog: publishing a change to the catalog needs a second editor's approval ("four eyes"). A small park
 # with one editor may turn it off; the change's history still names who entered and who published it.
 CATALOG_FOUR_EYES = env_bool("CATALOG_FOUR_EYES", True)
+
+# Accounts. A sign-up's verification link works this many seconds (default 3 days); a password-reset link as
+# long (PASSWORD_RESET_TIMEOUT). Invitations to addresses at these domains (the park's own, comma-separated,
+# e.g. astanahub.com) are refused outright: staff never join an organisation.
+EMAIL_VERIFICATION_MAX_AGE = env_int("EMAIL_VERIFICATION_MAX_AGE", 3 * 24 * 3600)
+PASSWORD_RESET_TIMEOUT = EMAIL_VERIFICATION_MAX_AGE
+STAFF_EMAIL_DOMAINS = [domain.lower().lstrip("@") for domain in env_list("STAFF_EMAIL_DOMAINS")]
+
+# The login throttle (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one account from one address,
+# that account is refused from that address for LOGIN_LOCKOUT_MINUTES (another address, or another account from
+# this one, is not). Behind a proxy, DJANGO_CLIENT_IP_HEADER names the header that carries the visitor's address
+# (e.g. HTTP_X_FORWARDED_FOR; its last entry is used): without it every visitor has the proxy's address.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "applications.applicant.accounts.login_username"
+AXES_CLIENT_IP_CALLABLE = "applications.applicant.accounts.client_ip"
+AXES_LOCKOUT_CALLABLE = "applications.applicant.views.login_locked"
+CLIENT_IP_HEADER = os.environ.get("DJANGO_CLIENT_IP_HEADER", "").strip().upper().replace("-", "_")

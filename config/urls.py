@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from applications.applicant.views import PasswordResetConfirmView, PasswordResetView
+
 from . import views
 from .health import HealthView
 
@@ -15,6 +17,9 @@ urlpatterns = [
     path("review/", include("applications.review.urls")),
     path("catalog/", include("catalog.urls")),
     path("api/", include("catalog.api_urls")),
+    # The password reset writes its e-mail to the outbox after the response (applications/applicant/accounts.py).
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/reset/<uidb64>/<token>/", PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("language/", views.language, name="language"),
     path("healthz", HealthView.as_view(), name="healthz"),

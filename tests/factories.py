@@ -12,7 +12,15 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 
 from applications.applicant.services import application_submit, new_draft
-from applications.models import ActivityClaim, Application, Certificate, CertificateKind, Membership, Organisation
+from applications.models import (
+    ActivityClaim,
+    Application,
+    Certificate,
+    CertificateKind,
+    EmailVerification,
+    Membership,
+    Organisation,
+)
 from applications.roles import LEAD_REVIEWERS, REVIEWERS
 from applications.validators import bin_check_digit
 from catalog.models import LegalAct, Provision, ProvisionVersion
@@ -36,10 +44,17 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"user{n}@example.com")
     username = factory.SelfAttribute("email")
     password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified(user, create, extracted, **kwargs):
+        """The address is verified unless `verified=False` (an account fresh from sign-up)."""
+        if create and extracted is not False:
+            EmailVerification.objects.get_or_create(user=user, defaults={"email": user.email.lower()})
 
 
 def in_groups(user, *group_names: str):

@@ -58,6 +58,8 @@ ACCESS = {
     "login": (PUBLIC, 200, "Log in"),  # the same path as applications:login, which wins
     "applications:signup": (PUBLIC, 200, "Create an account"),
     "applications:invitation_accept": (PUBLIC, 302, None),  # a made-up token: back home with a message
+    "applications:email_verify_link": (PUBLIC, 302, None),  # a made-up token: to "Your account" with a message
+    "applications:email_verify": (SIGNED_IN, 200, "Your account"),
     "logout": (PUBLIC, 405, None),  # Django 5 logs out on POST only
     "password_reset": (PUBLIC, 200, "password"),
     "password_reset_done": (PUBLIC, 200, None),
@@ -65,6 +67,7 @@ ACCESS = {
     "password_reset_complete": (PUBLIC, 200, None),
     "password_change": (SIGNED_IN, 200, None),
     "password_change_done": (SIGNED_IN, 200, None),
+    "language": (PUBLIC, 405, None),  # the switcher's form posts the choice (tests/test_languages.py)
     # The catalog and its API.
     "catalog:on_date": (PUBLIC, 200, "Appendix 1"),
     "catalog:act_list": (PUBLIC, 200, "37/RD"),
@@ -77,6 +80,7 @@ ACCESS = {
     "applications:organisation_detail": (ORGANISATION, 200, "organisation.name"),
     "applications:organisation_edit": (ORGANISATION, 200, "organisation.bin"),
     "applications:organisation_invite": (ORGANISATION, 405, None),
+    "applications:organisation_leave": (ORGANISATION, 405, None),
     "applications:application_start": (ORGANISATION, 405, None),
     "applications:detail": (APPLICATION, 200, "draft.reference"),
     "applications:eligibility": (APPLICATION, 200, "draft.reference"),
@@ -114,8 +118,6 @@ ACCESS = {
     "review:export_download": (STAFF, 200, None),
     # Operations: for monitors, no login, no personal data (tests/test_health.py).
     "healthz": (PUBLIC, 200, "database"),
-    # The language switcher: POST only, for anyone (tests/test_languages.py).
-    "language": (PUBLIC, 405, None),
     # Where the status page and the letter used to be: links in e-mails already sent.
     "review:old_status": (MOVED, 301, "applications:status"),
     "review:old_letter": (MOVED, 301, "applications:letter"),

@@ -66,12 +66,13 @@ def test_sign_up_keeps_the_address_and_explains_the_password(client):
     assert_beside(html, "password2", response.context["form"].errors["password2"][0])
 
 
-def test_sign_up_with_a_taken_address_says_so_beside_it(client, member):
+def test_sign_up_with_a_taken_address_answers_as_for_any_address(client, member):
+    """Whether an address has an account is never said on the page (its owner is told by e-mail)."""
     response = client.post(
         reverse("applications:signup"),
         {"email": member.email, "password1": "a-long-passphrase-1", "password2": "a-long-passphrase-1"},
     )
-    assert_beside(response.content.decode(), "email", response.context["form"].errors["email"][0])
+    assert "Check your e-mail" in response.content.decode() and "form" not in response.context
 
 
 def test_organisation_form_keeps_everything_typed_and_explains_the_bin(member_client):
@@ -246,10 +247,26 @@ def test_paper_registration_keeps_what_was_typed_and_explains_a_bad_date(rev_cli
     )
     html = response.content.decode()
     assert_kept(html, "31.02.2025")
-    assert_beside(html, "received_on", "Enter a date as DD.MM.YYYY, e.g. 31.12.2025.")
+    assert_beside(html, "received_on", "The day 31.02.2025 does not exist: that month has 28 days.")
 
 
-def test_paper_registration_in_the_future_is_explained_beside_the_date(rev_client, organisation):
+def test_paper_registration_in_the_future_is_refused_on_step_1(rev_client, organisation):
+    # Step 1 (the organisation and the date) is refused beside the date; step 2 is not offered.
+    response = rev_client.get(
+        reverse("review:register_received"), {"organisation": organisation.pk, "received_on": "15.06.2025"}
+    )
+    html = response.content.decode()
+    assert_kept(html, "15.06.2025")
+    assert_beside(html, "received_on", "The date received cannot be in the future: today is 02.06.2025.")
+    assert response.context["details"] is None and "Register and submit" not in html
+    # Today is accepted.
+    ok = rev_client.get(
+        reverse("review:register_received"), {"organisation": organisation.pk, "received_on": "02.06.2025"}
+    )
+    assert ok.context["details"] is not None
+
+
+def test_paper_registration_in_the_future_is_refused_when_posted_too(rev_client, organisation):
     p2 = provision(2)
     response = rev_client.post(
         reverse("review:register_received"),
@@ -262,6 +279,6 @@ def test_paper_registration_in_the_future_is_explained_beside_the_date(rev_clien
     )
     assert response.status_code == 422
     html = response.content.decode()
-    assert_kept(html, "Typed by hand.")
     assert_kept(html, "15.06.2025")
-    assert_beside(html, "received_on", "In the future.")
+    assert_beside(html, "received_on", "The date received cannot be in the future: today is 02.06.2025.")
+    assert not Application.objects.filter(received_by_other_channel=True).exists()

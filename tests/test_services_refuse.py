@@ -149,9 +149,14 @@ CALLS = {
     ),
     "applicant.organisation_invite": (
         lambda w, who: applicant.organisation_invite(
-            organisation=w.organisation, email="colleague@example.com", invited_by=who, accept_url_base="http://x/"
+            organisation=w.organisation, email="colleague@example.com", invited_by=who
         ),
         "member",
+        ON_APPLICANTS_WORK,
+    ),
+    "applicant.membership_leave": (
+        lambda w, who: applicant.membership_leave(organisation=w.organisation, user=who),
+        "colleague",  # a member who is not the last one (the last member is refused: tests/applicant/test_accounts.py)
         ON_APPLICANTS_WORK,
     ),
     "applicant.invitation_accept": (
@@ -333,6 +338,11 @@ def test_a_refusal_says_why_and_changes_nothing_and_the_right_person_acts(world,
             if who == UNDECLARED and name.startswith("review."):
                 assert "Declare that you have no conflict of interest" in refusal.value.message, name
             assert fingerprint() == before, (name, who)
-        actor = UserFactory(email="invited@example.com") if right == "invited" else getattr(world, right)
+        if right == "invited":
+            actor = UserFactory(email="invited@example.com")
+        elif right == "colleague":
+            actor = member_of(world.organisation, UserFactory(email="colleague@example.com"))
+        else:
+            actor = getattr(world, right)
         call(world, actor)
         assert fingerprint() != before, name

@@ -1,8 +1,11 @@
 """Forms parse and validate what applicants type. They hold no workflow rules: services decide what may change."""
 
+import calendar
+import datetime
 import re
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import RegexValidator
@@ -10,8 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from catalog.models import format_date
+
 from ..models import Application, Certificate, Organisation
 from ..validators import validate_bin, validate_pdf_scan
+from .accounts import password_reset_request
 from .services import normalise_email
 
 User = get_user_model()
@@ -52,6 +58,7 @@ class EmailAuthenticationForm(AuthenticationForm):
 class SignUpForm(forms.Form):
     email = forms.EmailField(
         label=gettext_lazy("E-mail address"),
+        max_length=150,  # it is the username too
         help_text=gettext_lazy("You will log in with it; password resets are sent to it."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"required": gettext_lazy("Enter your e-mail address.")},
@@ -71,12 +78,8 @@ class SignUpForm(forms.Form):
     )
 
     def clean_email(self):
-        email = normalise_email(self.cleaned_data["email"])
-        if User.objects.filter(username=email).exists():
-            raise forms.ValidationError(
-                _("An account with this e-mail address already exists. Log in, or reset your password.")
-            )
-        return email
+        # Whether the address has an account is never said here (accounts.account_sign_up tells its owner).
+        return normalise_email(self.cleaned_data["email"])
 
     def clean(self):
         cleaned = super().clean()
@@ -90,6 +93,13 @@ class SignUpForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's form; saving it writes the e-mail to the outbox after the response, never in the request."""
+
+    def save(self, *args, **kwargs):
+        password_reset_request(email=self.cleaned_data["email"])
 
 
 # Organisations -----------------------------------------------------------------------------------------
@@ -145,6 +155,7 @@ class OrganisationForm(forms.ModelForm):
 class InviteForm(forms.Form):
     email = forms.EmailField(
         label=gettext_lazy("E-mail address of the person to invite"),
+        max_length=150,  # an account's address (its username) is at most this long
         help_text=gettext_lazy("They can then see and change this organisation's applications."),
         error_messages={"required": gettext_lazy("Enter the e-mail address of the person to invite.")},
     )
@@ -280,11 +291,44 @@ class DateInput(forms.DateInput):
         )
 
 
+# A date written in one of the accepted shapes (DD.MM.YYYY, or YYYY-MM-DD), whatever its numbers.
+DMY_SHAPE = re.compile(r"^\s*(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})\s*$")
+ISO_SHAPE = re.compile(r"^\s*(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\s*$")
+
+
+def impossible_date_message(value: str) -> str | None:
+    """For a value written in the right shape whose day or month does not exist (31.02.2025, 01.13.2025),
+    the sentence that says so; None for anything else (a real date, or a value of another shape)."""
+    match = DMY_SHAPE.match(value or "") or ISO_SHAPE.match(value or "")
+    if not match:
+        return None
+    day, month, year = (int(match[name]) for name in ("day", "month", "year"))
+    if not 1 <= month <= 12:
+        return _("There is no month %(month)s: a month is 01 to 12.") % {"month": match["month"]}
+    if year < 1:
+        return _("There is no year %(year)s.") % {"year": match["year"]}
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        return _("The day %(date)s does not exist: that month has %(last)s days.") % {
+            "date": f"{day:02d}.{month:02d}.{year:04d}",
+            "last": last,
+        }
+    return None
+
+
 class DDMMYYYYField(forms.DateField):
-    """A date typed as DD.MM.YYYY: every date field of the product's forms."""
+    """A date typed as DD.MM.YYYY: every date field of the product's forms. A date of the right shape whose day
+    or month does not exist is told so, not "enter a date as DD.MM.YYYY"."""
 
     widget = DateInput
     default_error_messages = {"invalid": gettext_lazy("Enter a date as DD.MM.YYYY, e.g. 31.12.2025.")}
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            message = impossible_date_message(value)
+            if message:
+                raise forms.ValidationError(message, code="impossible")
+        return super().to_python(value)
 
 
 class ScanField(forms.FileField):
@@ -299,6 +343,22 @@ class ScanField(forms.FileField):
             widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
             **kwargs,
         )
+
+
+# Dates no certificate of own production can have: none was issued before the Republic of Kazakhstan's
+# certificates existed (we refuse dates before 01.01.1991: a typing error such as 1024 for 2024), and none is
+# valid for more than 50 years from the reference date (9999 is a placeholder, not a date). A date between
+# is accepted; one on which the certificate is not valid is only warned about (Certificate.validity_warning).
+CERTIFICATES_FROM = datetime.date(1991, 1, 1)
+CERTIFICATE_MAX_YEARS = 50
+
+
+def latest_valid_until(reference_date: datetime.date) -> datetime.date:
+    """The last credible "valid until": the reference date plus CERTIFICATE_MAX_YEARS years (28.02 for 29.02)."""
+    year = reference_date.year + CERTIFICATE_MAX_YEARS
+    return reference_date.replace(
+        year=year, day=min(reference_date.day, calendar.monthrange(year, reference_date.month)[1])
+    )
 
 
 class CertificateForm(forms.ModelForm):
@@ -341,19 +401,43 @@ class CertificateForm(forms.ModelForm):
             "goods": {"required": gettext_lazy("Enter the goods the certificate covers.")},
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, reference_date: datetime.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         # The kind is a choice between two; Django would add an empty "---------" radio.
         self.fields["kind"].choices = [c for c in self.fields["kind"].choices if c[0]]
+        self.reference_date = reference_date
 
     def add_prefix(self, field_name):
         return f"{self.prefix}_{field_name}" if self.prefix else field_name
 
     def clean_issued_on(self):
         issued_on = self.cleaned_data["issued_on"]
+        if issued_on < CERTIFICATES_FROM:
+            raise forms.ValidationError(
+                _("No certificate of own production was issued before %(date)s: check the year.")
+                % {"date": format_date(CERTIFICATES_FROM)}
+            )
         if issued_on > timezone.localdate():
             raise forms.ValidationError(_("The date of issue cannot be in the future."))
         return issued_on
+
+    def clean_valid_until(self):
+        valid_until = self.cleaned_data["valid_until"]
+        latest = latest_valid_until(self.reference_date or timezone.localdate())
+        if valid_until < CERTIFICATES_FROM:
+            raise forms.ValidationError(
+                _("No certificate of own production was valid before %(date)s: check the year.")
+                % {"date": format_date(CERTIFICATES_FROM)}
+            )
+        if valid_until > latest:
+            raise forms.ValidationError(
+                _(
+                    "A certificate valid after %(date)s (%(years)s years from the reference date) is not credible: "
+                    "check the year."
+                )
+                % {"date": format_date(latest), "years": CERTIFICATE_MAX_YEARS}
+            )
+        return valid_until
 
 
 class DeclarationForm(forms.Form):

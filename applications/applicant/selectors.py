@@ -12,9 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from catalog.selectors import CatalogOnDate
+from catalog.models import ProvisionVersion
+from catalog.selectors import CRITERIA_NONE_SET, CatalogOnDate
 
 from ..models import ActivityClaim, ApplicantMessage, Application, Organisation, Status
+from ..workflow import EDITABLE
 
 # --- the user's organisations and applications --------------------------------------------------------------
 
@@ -93,7 +95,10 @@ def application_with_answers(queryset=None):
     """Applications with what the step pages read: claims with their provisions, certificates."""
     queryset = queryset if queryset is not None else Application.objects.all()
     return queryset.select_related("organisation", "act").prefetch_related(
-        Prefetch("claims", queryset=ActivityClaim.objects.select_related("provision__act", "provision_version")),
+        Prefetch(
+            "claims",
+            queryset=ActivityClaim.objects.select_related("provision__act", "provision_version__introduced_by"),
+        ),
         "certificates",
     )
 
@@ -110,6 +115,25 @@ def stale_claims(application: Application, catalog: CatalogOnDate) -> list[Activ
         return []
     in_force = {version.provision_id for version in catalog.activities}
     return [claim for claim in application.claims.all() if claim.provision_id not in in_force]
+
+
+@dataclass(frozen=True)
+class ClaimAnswer:
+    claim: ActivityClaim
+    version: ProvisionVersion | None  # the wording the claim is pinned to, or will be on submission
+
+
+def claim_answers(application: Application, *, catalog: CatalogOnDate) -> list[ClaimAnswer]:
+    """Each claimed activity with the wording the reviewer will see: while the applicant may still change the
+    answers, the wording in force on the reference date, which submitting pins (applicant/services.py); after,
+    the wording pinned."""
+    in_force = {}
+    if application.status in EDITABLE and catalog.in_force:
+        in_force = {version.provision_id: version for version in catalog.activities}
+    return [
+        ClaimAnswer(claim, in_force.get(claim.provision_id) or claim.provision_version)
+        for claim in application.claims.all()
+    ]
 
 
 def application_sections(application: Application, *, catalog: CatalogOnDate) -> list[Section]:
@@ -129,6 +153,13 @@ def application_sections(application: Application, *, catalog: CatalogOnDate) ->
     activities_hint = ""
     if not unlocked:
         activities = CANNOT_START
+    elif not catalog.in_force and not claims:
+        # Nothing to choose from: the step is not offered, and the task list says why (an earlier choice is
+        # still shown on its page, so a draft with claims keeps the step open).
+        activities = CANNOT_START
+        activities_hint = _("%(why)s There is nothing to choose until the park enters the list that replaces it.") % {
+            "why": catalog.notice
+        }
     elif not claims:
         activities = NOT_STARTED
     elif stale_claims(application, catalog):
@@ -144,7 +175,7 @@ def application_sections(application: Application, *, catalog: CatalogOnDate) ->
         goods = CANNOT_START
     elif application.sells_own_goods is None:
         goods = NOT_STARTED
-    elif application.sells_own_goods and not certificates:
+    elif application.sells_own_goods and not certificates and catalog.criteria_state != CRITERIA_NONE_SET:
         goods, goods_hint = IN_PROGRESS, _("Add at least one certificate.")
     else:
         goods = COMPLETED

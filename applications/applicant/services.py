@@ -8,18 +8,17 @@ still edit, which they lock first.
 """
 
 import datetime
-from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import ProvisionVersion, format_date
-from catalog.selectors import catalog_on
+from catalog.selectors import CRITERIA_NONE_SET, CatalogOnDate, catalog_on
 
 from ..models import (
     ActivityClaim,
@@ -32,7 +31,7 @@ from ..models import (
     ReferenceCounter,
     StaffEvent,
 )
-from ..notifications import notification_write, staff_event_write
+from ..notifications import account_notification_write, notification_write, staff_event_write
 from ..permissions import (
     can_change_answers,
     can_join_organisations,
@@ -53,20 +52,6 @@ INVITATION_MAX_AGE = 60 * 60 * 24 * 30  # an invitation link works for 30 days
 def normalise_email(email: str) -> str:
     """The one form of an address the product stores: trimmed and lower-cased (it is also the username)."""
     return (email or "").strip().lower()
-
-
-# Accounts ---------------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def user_sign_up(*, email: str, password: str) -> User:
-    """A new applicant account (no staff role). The e-mail address, lower-cased, is the username.
-    Password rules and the free address are checked by the sign-up form."""
-    email = normalise_email(email)
-    user = User(username=email, email=email)
-    user.set_password(password)
-    user.save()
-    return user
 
 
 # Organisations -----------------------------------------------------------------------------------------
@@ -126,50 +111,53 @@ def invitation_token(invitation: Invitation) -> str:
     return signing.dumps({"id": invitation.pk, "email": invitation.email}, salt=INVITATION_SALT)
 
 
-@dataclass(frozen=True)
-class InviteResult:
-    membership: Membership | None = None
-    invitation: Invitation | None = None
+def _staff_domain_refusal(email: str) -> None:
+    """Addresses of the park's own domains (settings.STAFF_EMAIL_DOMAINS) are never invited: the refusal depends
+    on the address's domain alone, never on whether an account has it."""
+    domain = email.rpartition("@")[2]
+    if domain in settings.STAFF_EMAIL_DOMAINS:
+        raise DomainError(
+            _("Addresses at %(domain)s belong to the park's staff, who cannot join an organisation.")
+            % {"domain": domain},
+            field_errors={"email": _("Invite the address of a colleague at your company.")},
+        )
 
 
 @transaction.atomic
-def organisation_invite(
-    *, organisation: Organisation, email: str, invited_by: User, accept_url_base: str
-) -> InviteResult:
-    """Invite an address to the organisation.
+def organisation_invite(*, organisation: Organisation, email: str, invited_by: User) -> Invitation:
+    """Invite an address to the organisation: a pending invitation and an e-mail (through the outbox) with a
+    signed link.
 
-    A user who already has an account becomes a member at once. Anyone else gets a pending invitation
-    and an e-mail with a signed link; following it to sign up (which proves they read that mailbox)
-    accepts it. `accept_url_base` is the absolute URL of the site, e.g. "https://review.example.kz".
+    The answer is the same whether or not an account has the address, and an invitation is never a membership
+    by itself: the account with that address, once verified, joins by accepting through the link
+    (`invitation_accept`), which also refuses staff accounts.
     """
     require(can_manage_organisation(invited_by, organisation))
+    require(can_join_organisations(invited_by))
     email = normalise_email(email)
-    existing = User.objects.filter(username=email).first()
-    if existing is not None:
-        require(can_join_organisations(existing))
-        if Membership.objects.filter(organisation=organisation, user=existing).exists():
-            raise DomainError(
-                _("%(email)s is already a member of %(name)s.") % {"email": email, "name": organisation.name}
-            )
-        membership = Membership(organisation=organisation, user=existing, invited_by=invited_by)
-        save_with_history(membership, user=invited_by, reason=_("Added by a member"))
-        return InviteResult(membership=membership)
+    _staff_domain_refusal(email)
+    # Members see each other and the open invitations on the organisation's page: these refusals tell them
+    # nothing about who has an account.
+    if Membership.objects.filter(organisation=organisation, user__username=email).exists():
+        raise DomainError(_("%(email)s is already a member of %(name)s.") % {"email": email, "name": organisation.name})
     if Invitation.objects.filter(organisation=organisation, email=email, accepted_at__isnull=True).exists():
-        raise DomainError(_("%(email)s has already been invited and has not signed up yet.") % {"email": email})
+        raise DomainError(_("%(email)s has already been invited and has not accepted yet.") % {"email": email})
     invitation = save_with_history(
         Invitation(organisation=organisation, email=email, invited_by=invited_by), user=invited_by, reason=_("Invited")
     )
-    link = accept_url_base.rstrip("/") + reverse(
-        "applications:invitation_accept", kwargs={"token": invitation_token(invitation)}
+    account_notification_write(
+        address=email,
+        kind=Notification.Kind.INVITATION,
+        template="invitation",
+        context={
+            "organisation": organisation,
+            "inviter": invited_by.email,
+            "link": settings.SITE_URL
+            + reverse("applications:invitation_accept", kwargs={"token": invitation_token(invitation)}),
+            "days": INVITATION_MAX_AGE // 86400,
+        },
     )
-    subject = _("Invitation to %(name)s on the Astana Hub review system") % {"name": organisation.name}
-    body = _(
-        "%(inviter)s invites you to act for %(name)s (BIN %(bin)s) in applications to the Astana Hub "
-        "International Technology Park.\n\nCreate your account with this address through this link "
-        "(it works for 30 days):\n%(link)s\n\nIf you did not expect this, ignore this e-mail."
-    ) % {"inviter": invited_by.email, "name": organisation.name, "bin": organisation.bin, "link": link}
-    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
-    return InviteResult(invitation=invitation)
+    return invitation
 
 
 def invitation_from_token(token: str) -> Invitation | None:
@@ -179,7 +167,7 @@ def invitation_from_token(token: str) -> Invitation | None:
     except signing.BadSignature:
         return None
     return (
-        Invitation.objects.select_related("organisation")
+        Invitation.objects.select_related("organisation", "invited_by")
         .filter(pk=data.get("id"), email=data.get("email"), accepted_at__isnull=True)
         .first()
     )
@@ -187,7 +175,8 @@ def invitation_from_token(token: str) -> Invitation | None:
 
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
-    """Accept an invitation for the signed-in user, whose address must be the one invited."""
+    """Accept an invitation for the signed-in user: an applicant whose verified address is the one invited.
+    The only way an invitation becomes a membership."""
     require(can_join_organisations(user))
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
@@ -199,10 +188,33 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
         )
     invitation.accepted_at = timezone.now()
     save_with_history(invitation, user=user, reason=_("Accepted"))
-    membership, created = Membership.objects.get_or_create(
-        organisation=invitation.organisation, user=user, defaults={"invited_by": invitation.invited_by}
-    )
+    membership = Membership.objects.filter(organisation=invitation.organisation, user=user).first()
+    if membership is None:
+        membership = save_with_history(
+            Membership(organisation=invitation.organisation, user=user, invited_by=invitation.invited_by),
+            user=user,
+            reason=_("Accepted the invitation of %(inviter)s") % {"inviter": invitation.invited_by.email},
+        )
     return membership
+
+
+@transaction.atomic
+def membership_leave(*, organisation: Organisation, user: User) -> None:
+    """The user leaves the organisation; its last member cannot (an organisation always has someone to act
+    for it and to be told about its applications). The history keeps who was a member and when they left."""
+    require(can_manage_organisation(user, organisation))
+    memberships = list(Membership.objects.select_for_update().filter(organisation=organisation).order_by("pk"))
+    if len(memberships) <= 1:
+        raise DomainError(
+            _(
+                "You are the only member of %(name)s, and an organisation needs one. Invite a colleague first; "
+                "once they have joined, you can leave."
+            )
+            % {"name": organisation.name}
+        )
+    membership = next(m for m in memberships if m.user_id == user.pk)
+    membership._change_reason = _("Left the organisation")
+    delete_with_history(membership, user=user)
 
 
 # Applications: starting, submitting, withdrawing --------------------------------------------------------
@@ -231,8 +243,9 @@ def application_create(*, organisation: Organisation, user: User, today: datetim
     return new_draft(organisation=organisation, user=user, today=today)
 
 
-def submission_problems(application: Application) -> list[tuple[str, str]]:
-    """What is missing before the application can be submitted: (section, message) pairs."""
+def submission_problems(application: Application, catalog: CatalogOnDate) -> list[tuple[str, str]]:
+    """What is missing before the application can be submitted under `catalog` (the catalog on the reference
+    date): (section, message) pairs."""
     problems = []
     if not application.eligibility_answered:
         problems.append(("eligibility", _("Answer every eligibility question.")))
@@ -245,7 +258,11 @@ def submission_problems(application: Application) -> list[tuple[str, str]]:
         problems.append(("activities", _("Explain each activity you ticked.")))
     if application.sells_own_goods is None:
         problems.append(("goods", _("Say whether the company sells goods it produces.")))
-    elif application.sells_own_goods and not application.certificates.exists():
+    elif (
+        application.sells_own_goods
+        and catalog.criteria_state != CRITERIA_NONE_SET  # a list with no criteria asks for no certificate
+        and not application.certificates.exists()
+    ):
         problems.append(("goods", _("Add at least one certificate of own production.")))
     if not application.declaration_confirmed:
         problems.append(("declaration", _("Confirm the statement of truth.")))
@@ -262,13 +279,13 @@ def application_submit(*, application: Application, user: User, today: datetime.
     """
     application = lock(application)
     require(can_submit(user, application))
-    problems = submission_problems(application)
+    reference_date = application.reference_date or today or timezone.localdate()
+    catalog = catalog_on(reference_date)
+    problems = submission_problems(application, catalog)
     if problems:
         raise DomainError(
             _("The application is not complete: %(problems)s") % {"problems": " ".join(m for _s, m in problems)}
         )
-    reference_date = application.reference_date or today or timezone.localdate()
-    catalog = catalog_on(reference_date)
     if not catalog.in_force:
         raise DomainError(
             _("The application cannot be submitted on %(date)s. %(reason)s")

@@ -30,12 +30,15 @@ urlpatterns = [
     # this login comes first and takes the e-mail address as the username.
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/verify/", views.email_verify, name="email_verify"),
+    path("accounts/verify/<str:token>/", views.email_verify_link, name="email_verify_link"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     # Organisations.
     path("organisations/new/", views.organisation_create, name="organisation_create"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
     path("organisations/<int:pk>/invite/", views.organisation_invite, name="organisation_invite"),
+    path("organisations/<int:pk>/leave/", views.organisation_leave, name="organisation_leave"),
     path("organisations/<int:pk>/apply/", views.application_start, name="application_start"),
     path("applications/<str:reference>/", include(application_patterns)),
 ]

@@ -6,19 +6,21 @@ organisation); the services decide what may change and refuse with DomainError, 
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from catalog.selectors import catalog_on
+from catalog.selectors import CRITERIA_NONE_SET, catalog_on
 
 from ..models import Application, Certificate, Decision, Organisation
 from ..permissions import (
@@ -26,6 +28,7 @@ from ..permissions import (
     can_change_answers,
     can_join_organisations,
     can_withdraw,
+    email_verified,
     member_application,
     member_or_staff_application,
     member_organisation,
@@ -33,7 +36,8 @@ from ..permissions import (
 )
 from ..roles import roles_for
 from ..workflow import DomainError
-from . import selectors, services
+from . import accounts, selectors, services
+from .accounts import login_username
 from .forms import (
     ActivitiesForm,
     CertificateForm,
@@ -43,6 +47,7 @@ from .forms import (
     GoodsForm,
     InviteForm,
     OrganisationForm,
+    PasswordResetForm,
     SignUpForm,
     yes_no_initial,
 )
@@ -84,35 +89,111 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+def login_locked(request, original_response=None, credentials=None):
+    """The login page, refused (429) while django-axes holds this account locked at this address."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    form = EmailAuthenticationForm(request, data=request.POST or None)
+    form.is_bound = False  # nothing is checked: the password is not even tried
+    message = ngettext(
+        "Too many wrong passwords for this account from your address: logging in to it from here is paused for "
+        "%(minutes)s minute. Try again then, or choose a new password through “Forgotten your password?”.",
+        "Too many wrong passwords for this account from your address: logging in to it from here is paused for "
+        "%(minutes)s minutes. Try again then, or choose a new password through “Forgotten your password?”.",
+        minutes,
+    ) % {"minutes": minutes}
+    form.initial = {"username": login_username(request, credentials)}
+    return render(
+        request, "registration/login.html", {"form": form, "locked": message, "next": _safe_next(request)}, status=429
+    )
+
+
 def signup(request):
+    """Sign up: the same page whatever the address (accounts.account_sign_up); the account is used once its
+    address is verified through the e-mailed link."""
     if request.user.is_authenticated:
         return redirect("applications:home")
     next_url = _safe_next(request)
     invitation = services.invitation_from_token(request.GET.get("invitation", "")) if request.method == "GET" else None
     form = SignUpForm(*_posted(request), initial={"email": invitation.email} if invitation else None)
     if request.method == "POST" and form.is_valid():
-        user = services.user_sign_up(email=form.cleaned_data["email"], password=form.cleaned_data["password1"])
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome. Your account is ready."))
-        return HttpResponseRedirect(next_url or reverse("applications:dashboard"))
+        email = form.cleaned_data["email"]
+        accounts.account_sign_up(email=email, password=form.cleaned_data["password1"], next_url=next_url)
+        return render(request, "registration/signup_done.html", {"email": email})
     return render(request, "registration/signup.html", {"form": form, "next": next_url, "invitation": invitation})
 
 
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, but the e-mail is written to the outbox after the response
+    (accounts.password_reset_request): the same answer, in the same time, for any address."""
+
+    form_class = PasswordResetForm
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Setting a password through the e-mailed link also proves the address."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        accounts.password_reset_done(form.user)
+        return response
+
+
+def email_verify_link(request, token: str):
+    """The link in the verification e-mail: the address is verified; then on to where the user was going."""
+    user, next_url = accounts.email_verify(token)
+    if user is None:
+        messages.error(
+            request,
+            _("This link is not valid any more: it has expired, or the address changed. Log in to get a new one."),
+        )
+        return redirect("applications:email_verify")
+    messages.success(request, _("Your e-mail address %(email)s is confirmed.") % {"email": user.email})
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    if request.user.is_authenticated and request.user.pk == user.pk:
+        return HttpResponseRedirect(next_url or reverse("applications:dashboard"))
+    return redirect_to_login(next_url or reverse("applications:dashboard"))
+
+
+@login_required
+def email_verify(request):
+    """Whether the signed-in user's address is verified, and the button to send the link again."""
+    if request.method == "POST":
+        try:
+            accounts.email_verification_resend(user=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("We have sent a new link to %(email)s. Check the spam folder too.") % {"email": request.user.email},
+            )
+        return redirect("applications:email_verify")
+    return render(request, "registration/email_verify.html", {"verified": email_verified(request.user)})
+
+
 def invitation_accept(request, token: str):
-    """The link in an invitation e-mail: sign up (or log in) with the invited address, then join."""
+    """The link in an invitation e-mail: sign up (or log in) with the invited address, then accept it here.
+    Only the POST of this page makes a membership (a mail scanner opening the link joins nobody)."""
     invitation = services.invitation_from_token(token)
     if invitation is None:
         messages.error(request, _("This invitation link is not valid any more: it has expired or been used."))
         return redirect("applications:home")
     if not request.user.is_authenticated:
         return redirect(f"{reverse('applications:signup')}?invitation={token}&next={request.path}")
-    try:
-        membership = services.invitation_accept(invitation=invitation, user=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("applications:home")
-    messages.success(request, _("You are now a member of %(name)s.") % {"name": membership.organisation.name})
-    return redirect("applications:organisation_detail", pk=membership.organisation_id)
+    if request.method == "POST":
+        try:
+            membership = services.invitation_accept(invitation=invitation, user=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("You are now a member of %(name)s.") % {"name": membership.organisation.name})
+            return redirect("applications:organisation_detail", pk=membership.organisation_id)
+    return render(
+        request,
+        "applications/applicant/invitation_accept.html",
+        {"invitation": invitation, "may_join": can_join_organisations(request.user)},
+    )
 
 
 # The applicant's home ----------------------------------------------------------------------------------
@@ -126,6 +207,7 @@ def dashboard(request):
         "organisations": organisations,
         "applications": applications,
         "may_register": can_join_organisations(request.user),
+        "email_verified": email_verified(request.user),
     }
     return render(request, "applications/applicant/dashboard.html", context)
 
@@ -154,8 +236,10 @@ def _organisation_page(request, organisation: Organisation, invite_form: InviteF
         "applications/applicant/organisation_detail.html",
         {
             "organisation": organisation,
-            "memberships": organisation.memberships.select_related("user").order_by("joined_at"),
-            "invitations": organisation.invitations.filter(accepted_at__isnull=True).order_by("created_at"),
+            "memberships": organisation.memberships.select_related("user", "invited_by").order_by("joined_at"),
+            "invitations": organisation.invitations.filter(accepted_at__isnull=True)
+            .select_related("invited_by")
+            .order_by("created_at"),
             "applications": organisation.applications.order_by("-created_at"),
             "invite_form": invite_form,
         },
@@ -192,25 +276,35 @@ def organisation_invite(request, pk: int):
     form = InviteForm(request.POST)
     if form.is_valid():
         try:
-            result = services.organisation_invite(
-                organisation=organisation,
-                email=form.cleaned_data["email"],
-                invited_by=request.user,
-                accept_url_base=request.build_absolute_uri("/"),
+            invitation = services.organisation_invite(
+                organisation=organisation, email=form.cleaned_data["email"], invited_by=request.user
             )
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            if result.membership:
-                messages.success(request, _("%(email)s is now a member.") % {"email": result.membership.user.email})
-            else:
-                messages.success(
-                    request,
-                    _("An invitation was sent to %(email)s. They join when they sign up through its link.")
-                    % {"email": result.invitation.email},
+            messages.success(
+                request,
+                _(
+                    "An invitation was sent to %(email)s. They join when they accept it through its link, "
+                    "with an account whose address is verified."
                 )
+                % {"email": invitation.email},
+            )
         return redirect("applications:organisation_detail", pk=organisation.pk)
     return _organisation_page(request, organisation, form)
+
+
+@login_required
+@require_POST
+def organisation_leave(request, pk: int):
+    organisation = member_organisation(request.user, pk)
+    try:
+        services.membership_leave(organisation=organisation, user=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("applications:organisation_detail", pk=organisation.pk)
+    messages.success(request, _("You have left %(name)s.") % {"name": organisation.name})
+    return redirect("applications:dashboard")
 
 
 @login_required
@@ -241,6 +335,7 @@ def _context(application: Application, **extra) -> dict:
         "catalog": catalog,
         "reference_date": on,
         "sections": selectors.application_sections(application, catalog=catalog),
+        "claim_answers": selectors.claim_answers(application, catalog=catalog),
         "eligibility_rows": [
             (Application._meta.get_field(name).verbose_name, getattr(application, name))
             for name in Application.ELIGIBILITY_FIELDS
@@ -273,7 +368,9 @@ def step(key: str, template: str):
             context = _context(application, step=key)
             context["section"] = section = next(s for s in context["sections"] if s.key == key)
             if not section.available:
-                if key in ("activities", "goods"):
+                if section.hint:
+                    messages.warning(request, section.hint)
+                elif key in ("activities", "goods"):
                     messages.warning(request, _("Answer the eligibility questions first."))
                 else:
                     messages.warning(request, _("Complete the sections above first."))
@@ -366,7 +463,7 @@ def goods(request, application: Application, context: dict):
     )
     if removed:
         messages.info(request, _("The certificates added before were removed: %(n)d.") % {"n": removed})
-    if application.sells_own_goods:
+    if application.sells_own_goods and context["catalog"].criteria_state != CRITERIA_NONE_SET:
         return redirect("applications:certificates", reference=application.reference)
     messages.success(request, _("Answer saved."))
     return _to_task_list(application)
@@ -377,11 +474,15 @@ def certificates(request, application: Application, context: dict):
     """The certificates of own production, with a form to add one."""
     if not application.sells_own_goods:
         return redirect("applications:goods", reference=application.reference)
-    form = context["form"] = CertificateForm(*_posted(request, files=True))
+    on = context["reference_date"]
+    form = context["form"] = CertificateForm(*_posted(request, files=True), reference_date=on)
     context["certificates"] = application.certificates.all()
     if request.method == "POST" and form.is_valid():
         certificate = services.certificate_add(application=application, user=request.user, **form.cleaned_data)
         messages.success(request, _("Certificate %(number)s added.") % {"number": certificate.number})
+        warning = certificate.validity_warning(on)
+        if warning:
+            messages.warning(request, warning)
         return redirect("applications:certificates", reference=application.reference)
     return None
 

@@ -51,16 +51,15 @@ COLUMNS = [
 DATE_COLUMNS = {3, 9}
 FIELDS = (
     "application__reference",
-    "application__organisation__name",
-    "application__organisation__bin",
+    "addressee_name",
+    "addressee_bin",
     "reference_date",
     "act__code",
     "outcome",
     "confirmed_activities",
     "own_production_confirmed",
-    "decided_by__first_name",
-    "decided_by__last_name",
-    "decided_by__email",
+    "own_production_finding__not_applicable",
+    "decided_by_name",
     "decided_at",
 )
 CHUNK = 2000  # rows fetched at a time
@@ -115,6 +114,7 @@ class Labels:
             False: _("not confirmed"),
             None: _("not applicable (sells no goods of its own)"),
         }
+        self.own_production_not_applicable = _("not applicable (the list in force sets no criteria)")
         self.not_recorded = _("wording not recorded")
         # The project's DD.MM.YYYY, remembered: an export repeats few dates many times.
         self.date = functools.lru_cache(maxsize=4096)(format_date)
@@ -154,9 +154,8 @@ def export_rows(decisions, labels: Labels) -> Iterator[list]:
         outcome,
         activities,
         own_production,
-        first_name,
-        last_name,
-        email,
+        not_applicable,
+        decided_by_name,
         decided_at,
     ) in decisions.values_list(*FIELDS).iterator(chunk_size=CHUNK):
         yield [
@@ -167,8 +166,8 @@ def export_rows(decisions, labels: Labels) -> Iterator[list]:
             act,
             labels.outcomes.get(outcome, outcome),
             _activities(activities, labels),
-            labels.own_production.get(own_production, ""),
-            f"{first_name} {last_name}".strip() or email,
+            labels.own_production_not_applicable if not_applicable else labels.own_production.get(own_production, ""),
+            decided_by_name,
             timezone.localtime(decided_at).date(),
         ]
 

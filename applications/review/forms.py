@@ -4,7 +4,11 @@ import datetime
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from catalog.models import format_date
 
 from ..applicant.forms import CertificateForm, DDMMYYYYField
 from ..models import Export, Organisation, Outcome, Status
@@ -42,6 +46,7 @@ class QueueFilterForm(forms.Form):
     submitted_from = DDMMYYYYField(label=_("Submitted from"), required=False)
     submitted_to = DDMMYYYYField(label=_("Submitted to"), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    catalog_changed = forms.BooleanField(label=_("Affected by a catalog change"), required=False)
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=[(k, v[0]) for k, v in SORTS.items()])
     per_page = forms.TypedChoiceField(
         label=_("Per page"), required=False, coerce=int, choices=[(25, "25"), (50, "50"), (100, "100")], empty_value=25
@@ -179,6 +184,17 @@ class ReceivedStartForm(forms.Form):
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.order_by("name"))
     received_on = DDMMYYYYField(label=_("Received on (the reference date)"))
 
+    def clean_received_on(self):
+        # Here, on step 1, so that step 2 is never filled in for a date the service would refuse.
+        received_on = self.cleaned_data["received_on"]
+        today = timezone.localdate()
+        if received_on > today:
+            raise forms.ValidationError(
+                gettext("The date received cannot be in the future: today is %(today)s.")
+                % {"today": format_date(today)}
+            )
+        return received_on
+
 
 class ReceivedDetailsForm(forms.Form):
     """Step 2: the answers given on paper. One explanation field per activity in force on the date, and the
@@ -194,9 +210,9 @@ class ReceivedDetailsForm(forms.Form):
     )
     sells_own_goods = forms.BooleanField(label=_("The company sells goods it produces"), required=False)
 
-    def __init__(self, data=None, files=None, *, activities=(), **kwargs):
+    def __init__(self, data=None, files=None, *, activities=(), received_on=None, **kwargs):
         super().__init__(data, files, **kwargs)
-        self.certificate = CertificateForm(data, files, prefix="certificate")
+        self.certificate = CertificateForm(data, files, prefix="certificate", reference_date=received_on)
         self.activities = list(activities)
         for version in self.activities:
             self.fields[f"explanation_{version.provision_id}"] = text_field(str(version.provision.label), rows=2)

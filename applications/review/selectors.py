@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Upper
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,16 +23,17 @@ from ..models import (
     ActivityClaim,
     ApplicantMessage,
     Application,
+    CatalogChangeEffect,
     Certificate,
     Decision,
     InternalNote,
     Status,
 )
 from ..roles import LEAD_REVIEWERS, REVIEWERS
+from ..search import application_search
 from ..workflow import ASSIGNABLE, AWAITING_PARK, CLOCK_RUNNING
 from ..working_days import (
     ReviewClock,
-    clock_start,
     latest_clock_start_due_by,
     latest_clock_start_overdue_on,
     review_clock,
@@ -62,6 +65,7 @@ class QueueFilters:
     submitted_from: datetime.date | None = None
     submitted_to: datetime.date | None = None
     overdue: bool = False
+    catalog_changed: bool = False  # a published catalog change moved or ended a wording it pinned
     q: str = ""
     sort: str = "due"
     # The clock running, due in this period (the dashboards' "due this week").
@@ -85,7 +89,6 @@ def _user_id(value: str, user) -> int | None:
 def review_queue(*, user, filters: QueueFilters, today: datetime.date) -> QuerySet:
     """Every application that is not a draft, filtered and sorted as the reviewer asked."""
     queryset = Application.objects.not_draft().select_related("organisation", "assigned_reviewer")
-    queryset = queryset.annotate(clock_from=clock_start())
     if filters.status == OPEN:
         queryset = queryset.filter(status__in=AWAITING_PARK)
     elif filters.status in Status.values:
@@ -100,6 +103,8 @@ def review_queue(*, user, filters: QueueFilters, today: datetime.date) -> QueryS
         queryset = queryset.filter(
             Exists(ActivityClaim.objects.filter(application=OuterRef("pk"), provision_id=filters.activity))
         )
+    if filters.catalog_changed:
+        queryset = queryset.filter(Exists(CatalogChangeEffect.objects.filter(application=OuterRef("pk"))))
     if filters.submitted_from:
         queryset = queryset.filter(reference_date__gte=filters.submitted_from)
     if filters.submitted_to:
@@ -119,12 +124,34 @@ def review_queue(*, user, filters: QueueFilters, today: datetime.date) -> QueryS
         queryset = queryset.filter(decision__decided_at__lt=_start_of(filters.decided_to + datetime.timedelta(days=1)))
     if filters.decided_by:
         queryset = queryset.filter(decision__decided_by_id=_user_id(filters.decided_by, user))
-    if filters.q:
-        q = filters.q.strip()
-        queryset = queryset.filter(
-            Q(reference__icontains=q) | Q(organisation__bin__startswith=q) | Q(organisation__name__icontains=q)
-        )
+    if filters.q.strip():
+        queryset = queryset.filter(application_search(filters.q))
     return queryset.order_by(*SORTS.get(filters.sort, SORTS["due"])[1])
+
+
+# The queue lists at most this many applications of one view (40 pages of 25): deeper pages would make the
+# database step over tens of thousands of rows. Past it the queue says so and asks to narrow the filters.
+QUEUE_MAX_ROWS = 1000
+
+
+class BoundedPaginator(Paginator):
+    """Pages over the first `max_rows` rows only, counting no further than one row past them (`truncated`)."""
+
+    def __init__(self, object_list, per_page, max_rows: int | None = None):
+        super().__init__(object_list, per_page)
+        self.max_rows = QUEUE_MAX_ROWS if max_rows is None else max_rows
+
+    @cached_property
+    def counted(self) -> int:
+        return self.object_list[: self.max_rows + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.counted, self.max_rows)
+
+    @property
+    def truncated(self) -> bool:
+        return self.counted > self.max_rows
 
 
 @dataclass(frozen=True)
@@ -184,6 +211,7 @@ class ReviewScreen:
     resubmitted: bool
     approval_problems: list[str]
     own_production: dict
+    catalog_effects: list[CatalogChangeEffect]  # published catalog changes that moved a wording it pinned
     internal_notes: list[InternalNote]
     messages: list[ApplicantMessage]
     decision: Decision | None
@@ -336,6 +364,9 @@ def review_screen(application: Application, *, today: datetime.date) -> ReviewSc
         resubmitted=resubmitted,
         approval_problems=approval_problems(application, claims, certificates, catalog),
         own_production=own_production_finding(application, certificates, catalog),
+        catalog_effects=list(
+            application.catalog_effects.select_related("change__amends", "change__target_act", "change__approved_by")
+        ),
         internal_notes=list(application.internal_notes.select_related("author")),
         messages=list(application.messages.select_related("author")),
         decision=decision,
@@ -410,7 +441,7 @@ def workload(*, user, today: datetime.date, team: bool) -> Workload:
         & Q(clock_from__gt=latest_clock_start_due_by(today - datetime.timedelta(days=1)))
         & Q(clock_from__lte=latest_clock_start_due_by(week_ends))
     )
-    applications = Application.objects.filter(status__in=ASSIGNABLE).annotate(clock_from=clock_start())
+    applications = Application.objects.filter(status__in=ASSIGNABLE)
     decisions = Decision.objects.filter(
         decided_at__gte=_start_of(month_starts), decided_at__lt=_start_of(today + datetime.timedelta(days=1))
     )
@@ -453,7 +484,6 @@ def workload(*, user, today: datetime.date, team: bool) -> Workload:
     result = Workload(today=today, week_ends=week_ends, month_starts=month_starts, mine=load(user, "me"), team=[])
     result.urgent = queue_rows(
         Application.objects.filter(status__in=AWAITING_PARK, assigned_reviewer=user)
-        .annotate(clock_from=clock_start())
         .select_related("organisation")
         .order_by("clock_from", "reference")[:URGENT_ROWS],
         today=today,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog.models import format_date
-from catalog.selectors import CatalogOnDate, catalog_on
+from catalog.selectors import CRITERIA_NONE_SET, CRITERIA_NOT_RECORDED, CatalogOnDate, catalog_on
 
 from ..applicant.services import application_submit, certificate_attach, new_draft
 from ..models import (
@@ -320,8 +320,10 @@ def application_request_changes(
 def own_production_finding(application: Application, certificates: list[Certificate], catalog: CatalogOnDate) -> dict:
     """Whether own production is confirmed: a verified certificate of a kind the Appendix 2 criteria in
     force on the reference date accept, valid on that date. `confirmed` is None when the company sells no
-    goods it produces (nothing to confirm)."""
+    goods it produces (nothing to confirm), and when the list in force sets no criteria of own production
+    (`not_applicable`: there is nothing to confirm them against)."""
     accepted = catalog.accepted_certificate_kinds
+    not_applicable = bool(application.sells_own_goods) and catalog.criteria_state == CRITERIA_NONE_SET
     day = application.reference_date
     rows = [
         {
@@ -336,7 +338,7 @@ def own_production_finding(application: Application, certificates: list[Certific
         for certificate in certificates
     ]
     confirmed = None
-    if application.sells_own_goods:
+    if application.sells_own_goods and not not_applicable:
         confirmed = any(
             row["verification"] == Verification.VERIFIED and row["kind_accepted"] and row["valid_on_reference_date"]
             for row in rows
@@ -344,6 +346,8 @@ def own_production_finding(application: Application, certificates: list[Certific
     return {
         "sells_own_goods": bool(application.sells_own_goods),
         "confirmed": confirmed,
+        "not_applicable": not_applicable,
+        "criteria_state": catalog.criteria_state,
         "accepted_kinds": None if accepted is None else sorted(accepted),
         "accepted_kind_labels": None
         if accepted is None
@@ -375,8 +379,8 @@ def approval_problems(
             _("Verify or reject every certificate: not yet done: %(items)s.")
             % {"items": ", ".join(certificate.number for certificate in pending)}
         )
-    if application.sells_own_goods:
-        if catalog.accepted_certificate_kinds is None:
+    if application.sells_own_goods and catalog.criteria_state != CRITERIA_NONE_SET:
+        if catalog.criteria_state == CRITERIA_NOT_RECORDED:
             problems.append(
                 _(
                     "Own production cannot be confirmed: the wording of the Appendix 2 criteria in force on "
@@ -461,10 +465,12 @@ def decision_record(
         confirmed_activities=[_frozen_activity(c) for c in claims if c.verdict == Verdict.CONFIRMED]
         if outcome == Outcome.APPROVED
         else [],
+        claimed_activities=[{**_frozen_activity(c), "verdict": c.verdict} for c in claims],
         sells_own_goods=finding["sells_own_goods"],
         own_production_confirmed=finding["confirmed"],
         own_production_finding=finding,
     )
+    decision.freeze_parties(organisation=application.organisation, decided_by=user)
     reason = _("Decision recorded: approved") if outcome == Outcome.APPROVED else _("Decision recorded: rejected")
     save_with_history(decision, user=user, reason=reason, force_insert=True)
     body = reasons or _("Your application has been approved.")

@@ -28,7 +28,7 @@ from ..models import (
 )
 
 # Bookkeeping that says nothing to an auditor.
-SKIPPED_FIELDS = {"id", "created_at", "updated_at", "scan_size", "snapshot"}
+SKIPPED_FIELDS = {"id", "created_at", "updated_at", "scan_size", "snapshot", "clock_from"}
 
 
 @dataclass

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponsePermanentRedirect, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -37,7 +36,7 @@ from ..permissions import (
 )
 from ..roles import roles_for
 from ..workflow import DomainError
-from ..working_days import clock_start, review_clock
+from ..working_days import review_clock
 from . import exports as exports_module
 from . import services as review
 from .forms import (
@@ -57,6 +56,7 @@ from .forms import (
 )
 from .selectors import (
     SORTS,
+    BoundedPaginator,
     QueueFilters,
     activity_choices,
     queue_rows,
@@ -85,6 +85,7 @@ def queue_filters(data: dict) -> QueueFilters:
         submitted_from=data.get("submitted_from"),
         submitted_to=data.get("submitted_to"),
         overdue=bool(data.get("overdue")),
+        catalog_changed=bool(data.get("catalog_changed")),
         q=data.get("q", ""),
         sort=data.get("sort") or "due",
         due_from=data.get("due_from"),
@@ -100,9 +101,15 @@ def queue(request):
     today = timezone.localdate()
     reviewers = reviewer_choices()
     form = QueueFilterForm(request.GET or None, activity_choices=activity_choices(), reviewer_choices=reviewers)
-    data = form.cleaned_data if form.is_valid() else {}
+    # A filter that cannot be read (a date that does not exist) lists nothing until it is fixed: the list of
+    # every application, as if no filter were set, would look like the answer to the filters typed.
+    invalid = form.is_bound and not form.is_valid()
+    data = form.cleaned_data if form.is_bound else {}
     filters = queue_filters(data)
-    paginator = Paginator(review_queue(user=request.user, filters=filters, today=today), data.get("per_page") or 25)
+    applications = (
+        Application.objects.none() if invalid else review_queue(user=request.user, filters=filters, today=today)
+    )
+    paginator = BoundedPaginator(applications, data.get("per_page") or 25)
     page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -117,6 +124,7 @@ def queue(request):
         "applications/review/queue.html",
         {
             "form": form,
+            "invalid": invalid,
             "filters": filters,
             "page": page,
             "rows": queue_rows(page.object_list, today=today),
@@ -369,7 +377,7 @@ def _screen_context(request, application: Application, bound: dict | None = None
 
 def _application(request, reference: str) -> Application:
     queryset = Application.objects.select_related("organisation", "assigned_reviewer", "act")
-    return staff_application(request.user, reference, queryset.annotate(clock_from=clock_start()))
+    return staff_application(request.user, reference, queryset)
 
 
 @staff_required
@@ -590,6 +598,7 @@ def register_received(request):
                 request.POST if request.method == "POST" else None,
                 request.FILES if request.method == "POST" else None,
                 activities=catalog.activities,
+                received_on=start.cleaned_data["received_on"],
             )
     if request.method == "POST" and details is not None and details.is_valid():
         try:

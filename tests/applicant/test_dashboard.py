@@ -35,8 +35,8 @@ def test_the_home_page_query_count_does_not_grow_with_applications(
     for n in range(50):
         application_create(organisation=organisation if n % 2 else second, user=member)
     member_client.get(reverse("applications:dashboard"))  # warm up the session
-    # 1 session, 2 user, 3 the user's groups (roles for the navigation bar), 4 the organisations,
-    # 5 the applications joined with their organisation. Nothing per row.
-    with django_assert_num_queries(5):
+    # 1 session, 2 user, 3 the user's groups (roles for the navigation bar), 4 whether the address is
+    # verified, 5 the organisations, 6 the applications joined with their organisation. Nothing per row.
+    with django_assert_num_queries(6):
         response = member_client.get(reverse("applications:dashboard"))
     assert response.content.decode().count("Continue</a>") == 50

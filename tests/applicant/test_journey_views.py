@@ -1,8 +1,10 @@
 """The whole applicant journey through the views, as a person would click it (time-travelled to 2025)."""
 
 import datetime
+import re
 
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -16,13 +18,20 @@ def yes_to_all():
     return {name: "yes" for name in Application.ELIGIBILITY_FIELDS}
 
 
-def test_sign_up_to_submission(in_2025, client):
+def test_sign_up_to_submission(in_2025, client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("applications:signup"),
+            {"email": "  Aigerim@Example.KZ ", "password1": "steppe-eagle-2025", "password2": "steppe-eagle-2025"},
+            follow=True,
+        )
+    assert "Check your e-mail" in response.content.decode()
+    link = re.search(r"https?://[^/\s]+(/\S+)", mail.outbox[-1].body).group(1)
+    response = client.get(link, follow=True)
+    assert "Your e-mail address aigerim@example.kz is confirmed." in response.content.decode()
     response = client.post(
-        reverse("applications:signup"),
-        {"email": "  Aigerim@Example.KZ ", "password1": "steppe-eagle-2025", "password2": "steppe-eagle-2025"},
-        follow=True,
+        response.redirect_chain[-1][0], {"username": "aigerim@example.kz", "password": "steppe-eagle-2025"}, follow=True
     )
-    assert "Welcome. Your account is ready." in response.content.decode()
     assert "Start by registering your organisation" in response.content.decode()
     assert response.context["user"].username == "aigerim@example.kz"
 

@@ -49,3 +49,14 @@ def test_seed_demo_makes_a_realistic_queue_and_is_idempotent():
         Application.objects.count(),
         Certificate.objects.count(),
     )
+
+
+def test_seed_demo_has_two_catalog_editors_so_four_eyes_can_be_tried():
+    from catalog.apps import CATALOG_EDITORS
+
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "editor2@example.com          editor2-demo-2025" in out.getvalue()
+    editors = User.objects.filter(groups__name=CATALOG_EDITORS, is_staff=True, is_superuser=False)
+    assert sorted(editors.values_list("email", flat=True)) == ["editor2@example.com", "editor@example.com"]
+    assert all(user.has_perm("catalog.publish_catalogchange") for user in editors)

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from applications.models import ActivityClaim, Application, Certificate, Status
 from applications.validators import SCAN_MAX_BYTES
@@ -127,13 +128,22 @@ def test_unticking_removes_the_claim_with_its_history(in_2025, member_client, me
     assert (deleted.provision_id, deleted.history_user) == (p1.pk, member)
 
 
-def test_with_no_list_in_force_nothing_can_be_chosen_and_the_reason_is_plain(in_2026, member_client, eligible_draft):
+def test_with_no_list_in_force_the_step_is_not_offered_and_the_reason_is_plain(in_2026, member_client, eligible_draft):
     p1 = provision(1)
-    page = text(member_client.get(url("activities", eligible_draft)))
-    assert "No list is in force on 25.11.2026: order 37/RD was abrogated by order 521/NK with effect from " in page
-    assert 'type="checkbox"' not in page
+    why = "No list is in force on 25.11.2026: order 37/RD was abrogated by order 521/NK with effect from "
+    # The task list: step 2 cannot start, says why, and is not a link to a page with nothing to choose.
+    tasks = text(member_client.get(url("detail", eligible_draft)))
+    step_2 = tasks[tasks.find("2.</span>") : tasks.find('id="state-activities"')]
+    assert why in step_2 and "There is nothing to choose until the park enters the list that replaces it." in step_2
+    assert url("activities", eligible_draft) not in tasks
+    assert "Cannot start yet" in tasks[tasks.find('id="state-activities"') :][:200]
+    # Its address leads back to the task list with the same reason.
+    response = member_client.get(url("activities", eligible_draft), follow=True)
+    assert response.redirect_chain[-1][0] == url("detail", eligible_draft)
+    page = text(response)
+    assert why in page and 'type="checkbox"' not in page
     response = member_client.post(
-        url("activities", eligible_draft), {f"tick_{p1.pk}": "on", f"explanation_{p1.pk}": "X"}
+        url("activities", eligible_draft), {f"tick_{p1.pk}": "on", f"explanation_{p1.pk}": "X"}, follow=True
     )
     assert not eligible_draft.claims.exists()
     assert "No list is in force on 25.11.2026" in text(response)
@@ -201,6 +211,13 @@ def test_a_certificate_with_its_scan_is_added(in_2025, member_client, member, se
         ({"valid_until": "14.03.2023"}, "“Valid until” cannot be before “issued on”."),
         ({"issued_on": "2024/03/15"}, "Enter the date of issue as DD.MM.YYYY, e.g. 15.03.2024."),
         ({"issued_on": "01.01.2026"}, "The date of issue cannot be in the future."),
+        ({"issued_on": "31.02.2024"}, "The day 31.02.2024 does not exist: that month has 29 days."),
+        ({"issued_on": "15.03.1024"}, "No certificate of own production was issued before 01.01.1991: check the year."),
+        (
+            {"valid_until": "31.12.9999"},
+            "A certificate valid after 02.06.2075 (50 years from the reference date) is not credible: check the year.",
+        ),
+        ({"number": "N" * 5000}, "Ensure this value has at most 64 characters (it has 5000)."),
         ({"number": ""}, "Enter the certificate number."),
         ({"kind": ""}, "Select the kind of certificate."),
         ({"scan": ""}, "Choose the PDF scan of the certificate."),
@@ -228,6 +245,31 @@ def test_certificate_refusals_are_shown_beside_the_field_and_the_rest_kept(
     assert "There is a problem" in page
     assert 'value="National Chamber of Entrepreneurs"' in page
     assert not Certificate.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("issued_on", "valid_until", "warning"),
+    [
+        ("15.03.2019", "14.03.2022", "Not valid on the reference date 02.06.2025: it expired on 14.03.2022."),
+        ("15.03.2024", "14.03.2027", ""),
+        ("15.03.2024", "02.06.2075", ""),  # the last credible day is accepted, and valid on the reference date
+    ],
+)
+def test_a_certificate_not_valid_on_the_reference_date_is_accepted_with_a_warning(
+    in_2025, member_client, selling_draft, issued_on, valid_until, warning
+):
+    response = member_client.post(
+        url("certificates", selling_draft), certificate_data(issued_on=issued_on, valid_until=valid_until), follow=True
+    )
+    page = text(response)
+    assert "Certificate IND-2024-17 added." in page
+    assert Certificate.objects.count() == 1
+    if warning:
+        # Once as the message after adding, once beside the certificate in the table (which stays).
+        assert page.count(warning) == 2
+        assert text(member_client.get(url("certificates", selling_draft))).count(warning) == 1
+    else:
+        assert "Not valid on the reference date" not in page
 
 
 def test_a_scan_over_10_mb_is_refused(in_2025, member_client, selling_draft):
@@ -273,6 +315,21 @@ def test_check_your_answers_shows_everything_with_a_change_link_per_section(in_2
     ):
         assert expected in page
     assert page.count(">Change<") == 3
+
+
+def test_check_your_answers_shows_the_wording_each_claim_will_be_pinned_to(in_2025, member_client, ready_draft):
+    from catalog.selectors import catalog_on
+
+    in_force = {v.provision.paragraph: v for v in catalog_on(datetime.date(2025, 6, 2)).activities}
+    page = text(member_client.get(url("check", ready_draft)))
+    assert page.count("The wording the park will review (in force today; pinned when you submit)") == 2
+    for paragraph in (1, 2):
+        version = in_force[paragraph]
+        # Whole, not cut to 40 words, with the act that gave it: as the review screen shows it.
+        assert escape(version.text) in page and version.introduced_by.code in page
+    assert escape(in_force[1].footnote) in page  # "Paragraph 1 - as amended by ..." is part of the text
+    # The certificate valid until 10.01.2026 is valid on the reference date: no warning.
+    assert "Not valid on the reference date" not in page
 
 
 def test_the_declaration_must_be_confirmed(in_2025, member_client, ready_draft):

@@ -57,3 +57,20 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1280, "height": 900}, "locale": "en-GB"}
+
+
+@pytest.fixture(autouse=True)
+def every_page_checked_by_axe(request):
+    """Each page a test's browser loads is checked by axe-core (helpers.assert_accessible, which
+    helpers.screenshot calls), in every role's journey: a page loaded and never checked fails the test."""
+    from . import helpers
+
+    helpers.LOADED.clear()
+    helpers.CHECKED.clear()
+    if "page" in request.fixturenames:
+        helpers.watch(request.getfixturevalue("page"))
+    yield
+    unchecked = sorted({url for url in helpers.LOADED if url not in helpers.CHECKED})
+    assert not unchecked, "pages loaded but never checked by axe-core (call assert_accessible):\n" + "\n".join(
+        unchecked
+    )

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from catalog.models import Provision
 
-from .helpers import screenshot
+from .helpers import assert_accessible, screenshot
 
 
 def test_the_catalog_on_a_date_and_a_provision_timeline(page, live_server):
@@ -54,6 +54,7 @@ def test_the_catalog_on_a_date_and_a_provision_timeline(page, live_server):
     expect(page).to_have_url(re.compile(r"/catalog/\?on=01\.05\.2022$"))
     expect(page.get_by_label("Date", exact=True)).to_have_value("01.05.2022")
     expect(page.locator("#p19")).to_contain_text("Footnote. Paragraph 19 - as amended")
+    assert_accessible(page)
 
     # One paragraph's timeline.
     page.goto(f"{live_server.url}/catalog/?on=31.12.2025")

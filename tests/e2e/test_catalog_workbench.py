@@ -19,7 +19,7 @@ from catalog.apps import CATALOG_EDITORS
 from catalog.models import CatalogChange
 from tests.factories import PASSWORD, UserFactory
 
-from .helpers import screenshot
+from .helpers import assert_accessible, screenshot, watch
 
 ASTANA = zoneinfo.ZoneInfo("Asia/Almaty")
 ACTIVITIES = [
@@ -66,10 +66,12 @@ class Steps:
 
 def log_in(page, live_server, email: str):
     page.goto(f"{live_server.url}/admin/")
+    assert_accessible(page)
     page.get_by_label("Username").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+    assert_accessible(page)
 
 
 @pytest.fixture
@@ -80,7 +82,7 @@ def new_page(browser):
     def make():
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
         contexts.append(context)
-        return context.new_page()
+        return watch(context.new_page())
 
     yield make
     for context in contexts:
@@ -139,12 +141,15 @@ def test_a_successor_list_entered_by_one_editor_and_published_by_another(on_2_fe
     public = new_page()
     public.goto(f"{live_server.url}/catalog/?on=01.03.2026")
     expect(public.get_by_role("alert")).to_contain_text("No list is in force on 01.03.2026")
+    assert_accessible(public)
 
     # Editor B, on another computer.
     b = new_page()
     steps_b = Steps(b)
     log_in(b, live_server, "daniyar@example.com")
     b.get_by_role("link", name="Changes to the catalog").click()
+    expect(b.get_by_role("link", name="New list 45/TEST")).to_be_visible()
+    assert_accessible(b)
     b.get_by_role("link", name="New list 45/TEST").click()
     expect(b.locator(".change-state")).to_contain_text("Awaiting approval")
     in_full = b.locator(".change-in-full")

@@ -15,7 +15,7 @@ from applications.review import services as review
 from tests.factories import OrganisationFactory, UserFactory, member_of, reviewer, submitted_application
 from tests.review.conftest import approve
 
-from .helpers import screenshot
+from .helpers import assert_accessible, screenshot
 from .test_reviewer_journey import sign_in
 
 
@@ -112,6 +112,7 @@ def test_e_mail_preferences_and_the_health_page(page, live_server):
     rev = reviewer("aigerim@park.kz")
     sign_in(page, live_server, rev)
     page.goto(f"{live_server.url}/review/home/")
+    assert_accessible(page)
     page.get_by_role("link", name="E-mail preferences").click()
     page.get_by_label("Only the daily digest, which then also lists the updates since the last one").check()
     screenshot(page, "ops-06-preferences")

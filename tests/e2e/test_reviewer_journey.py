@@ -10,7 +10,7 @@ from applications.applicant.services import application_submit
 from applications.models import Status
 from tests.factories import OrganisationFactory, UserFactory, reviewer, submitted_application
 
-from .helpers import screenshot
+from .helpers import assert_accessible, screenshot
 
 
 def sign_in(page, live_server, user):
@@ -43,12 +43,14 @@ def test_a_reviewer_works_an_application_end_to_end(page, live_server):
     page.get_by_label("Reference, BIN or name").fill("steppe")
     page.get_by_role("button", name="Filter", exact=True).click()
     expect(page.locator("tbody tr")).to_have_count(1)
+    assert_accessible(page)
     page.get_by_role("link", name=application.reference).click()
 
     # Take it, declaring no conflict of interest.
     expect(page.get_by_role("heading", name="Take this application")).to_be_visible()
     page.get_by_role("button", name="Take into review").click()
     expect(page.get_by_role("alert")).to_contain_text("Declare that you have no conflict of interest")
+    assert_accessible(page)
     page.get_by_label("I declare that I have no conflict of interest").check()
     page.get_by_role("button", name="Take into review").click()
     expect(page.get_by_role("alert").first).to_contain_text("You have taken")

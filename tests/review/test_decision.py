@@ -148,3 +148,28 @@ def test_letter_quotes_the_wording_in_force_on_the_reference_date(client, rev, m
     other = submitted_application(on=datetime.date(2024, 5, 2))
     client.force_login(rev)
     assert client.get(reverse("applications:letter", args=[other.reference])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_rejection_letter_lists_each_claimed_activity_with_its_verdict_and_no_internal_note(client, rev, member):
+    application = submitted_application(user=member, on=datetime.date(2025, 3, 3), paragraphs=(1, 2, 3))
+    review.application_take(application=application, user=rev, no_conflict=True)
+    p1, p2, p3 = application.claims.order_by("provision__paragraph")
+    review.claim_tick(claim=p1, user=rev, verdict=Verdict.CONFIRMED, note="Contracts seen.")
+    review.claim_tick(claim=p2, user=rev, verdict=Verdict.NOT_CONFIRMED, note="INTERNAL: the director sounded unsure.")
+    decision = decide(application, rev, Outcome.REJECTED, "Paragraph 2 is not carried on: the company resells.")
+    assert [(a["paragraph"], a["verdict"]) for a in decision.claimed_activities] == [
+        (1, "confirmed"),
+        (2, "not_confirmed"),
+        (3, "pending"),
+    ]
+    assert all(a["note"] == "" for a in decision.claimed_activities)  # the internal note is never frozen
+    client.force_login(member)
+    page = client.get(reverse("applications:letter", args=[application.reference])).content.decode()
+    assert "the application is rejected" in page
+    assert 'Appendix 1, paragraph 1 · <span class="text-success">Confirmed</span>' in page
+    assert 'Appendix 1, paragraph 2 · <span class="text-danger">Not confirmed</span>' in page
+    assert 'Appendix 1, paragraph 3 · <span class="text-danger">Not yet ticked</span>' in page
+    assert p2.provision_version.text.splitlines()[0][:50] in page  # quoted as the approval letter quotes
+    assert "Paragraph 2 is not carried on: the company resells." in page  # the decision's own reasons
+    assert "INTERNAL" not in page and "Contracts seen." not in page

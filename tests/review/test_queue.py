@@ -107,11 +107,56 @@ def test_sort_and_reverse(client, rev, queue):
 
 
 @pytest.mark.django_db
-def test_bad_dates_are_reported_not_crashing(client, rev, queue):
+def test_a_date_that_does_not_exist_keeps_the_filters_and_lists_nothing(client, rev, queue):
     client.force_login(rev)
-    response = client.get(URL, {"submitted_from": "31.02.2025"})
+    response = client.get(
+        URL, {"submitted_from": "31.02.2025", "q": "Alpha", "status": "all", "assigned": "me", "overdue": "on"}
+    )
     assert response.status_code == 200
-    assert "Enter a date as DD.MM.YYYY" in response.content.decode()
+    html = response.content.decode()
+    # Said beside the date, and in the summary at the top, which links to it.
+    at = html.find('name="submitted_from"')
+    assert "The day 31.02.2025 does not exist: that month has 28 days." in html[at : at + 600]
+    assert 'href="#id_submitted_from"' in html
+    # Nothing listed, and said why; every filter typed is still there.
+    assert refs(response) == []
+    assert "Nothing is listed until the filters marked above are corrected." in html
+    assert 'value="31.02.2025"' in html and 'value="Alpha"' in html
+    assert '<option value="all" selected>' in html and '<option value="me" selected>' in html
+    assert 'name="overdue" id="id_overdue" checked' in html
+    # Corrected, the same filters list again.
+    assert refs(client.get(URL, {"submitted_from": "28.02.2025", "q": "Alpha", "status": "all"})) == [
+        queue["a"].reference
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("31.02.2025", "The day 31.02.2025 does not exist: that month has 28 days."),
+        ("29.02.2025", "The day 29.02.2025 does not exist: that month has 28 days."),
+        ("31.04.2025", "The day 31.04.2025 does not exist: that month has 30 days."),
+        ("00.01.2025", "The day 00.01.2025 does not exist: that month has 31 days."),
+        ("01.13.2025", "There is no month 13: a month is 01 to 12."),
+        ("2025-13-01", "There is no month 13: a month is 01 to 12."),
+        ("tomorrow", "Enter a date as DD.MM.YYYY, e.g. 31.12.2025."),
+        ("1" * 5000, "Enter a date as DD.MM.YYYY, e.g. 31.12.2025."),
+    ],
+)
+def test_an_impossible_day_or_month_is_named_as_such(client, rev, typed, message):
+    client.force_login(rev)
+    response = client.get(URL, {"due_from": typed})
+    assert response.status_code == 200
+    assert response.context["form"].errors["due_from"] == [message]
+    assert refs(response) == []
+
+
+@pytest.mark.django_db
+def test_29_february_of_a_leap_year_is_a_day(client, rev):
+    client.force_login(rev)
+    response = client.get(URL, {"submitted_from": "29.02.2024"})
+    assert not response.context["form"].errors
 
 
 @pytest.mark.django_db
@@ -223,3 +268,61 @@ def test_a_reviewer_id_that_is_no_reviewer_is_not_a_filter(client, rev, member, 
     response = client.get(URL, {"assigned": member.pk})
     assert not response.context["form"].is_valid()
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_deep_pages_stop_at_the_bound_and_say_how_to_reach_the_rest(client, rev, monkeypatch):
+    """The queue lists the first QUEUE_MAX_ROWS applications of a view (the database never steps over tens of
+    thousands of rows); asking for a deeper page shows the last one, with what to do instead."""
+    from applications.review import selectors
+
+    monkeypatch.setattr(selectors, "QUEUE_MAX_ROWS", 26)
+    org, user = OrganisationFactory(), UserFactory()
+    for day in range(1, 28):
+        submitted_application(organisation=org, user=user, on=datetime.date(2025, 2, day))
+    client.force_login(rev)
+    first = client.get(URL)
+    page = first.content.decode()
+    assert "more than 26 applications" in page and "narrow the filters" not in page
+    deep = client.get(URL, {"page": "999"})
+    page = deep.content.decode()
+    assert deep.status_code == 200 and deep.context["page"].number == 2 and len(deep.context["rows"]) == 1
+    assert "The queue lists the first 26 applications of a view" in page and "narrow the filters" in page
+    some = client.get(URL, {"q": org.bin, "submitted_to": "10.02.2025"})
+    assert "10 applications" in some.content.decode() and "more than" not in some.content.decode()
+
+
+@pytest.mark.django_db
+def test_search_by_words_of_the_name_by_bin_digits_and_by_reference_start(client, rev, queue):
+    """The search box uses an index (applications/search.py): words of the name (the start of each word on
+    SQLite, any case and script), a BIN's first digits, a reference or its start."""
+    client.force_login(rev)
+    org = queue["a"].organisation
+    org.name = "ТОО «Код Астаны»"
+    org.save()  # renamed: the name index follows
+    assert refs(client.get(URL, {"status": "all", "q": "астан"})) == [queue["a"].reference]
+    assert refs(client.get(URL, {"status": "all", "q": "  КОД  астаны "})) == [queue["a"].reference]
+    assert refs(client.get(URL, {"status": "all", "q": "Alpha"})) == []
+    assert refs(client.get(URL, {"status": "all", "q": queue["b"].organisation.bin[:7]})) == [queue["b"].reference]
+    start = queue["c"].reference.lower()[:-1]  # "ah-2024-0000" finds AH-2024-00001...
+    assert queue["c"].reference in refs(client.get(URL, {"status": "all", "q": start}))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("hostile", ['"', "*", "Beta OR 1=1", "NEAR(a b)", "'; DROP TABLE x; --", "-", "^Beta"])
+def test_search_syntax_typed_in_the_box_is_only_text(client, rev, queue, hostile):
+    client.force_login(rev)
+    response = client.get(URL, {"status": "all", "q": hostile})
+    assert response.status_code == 200
+    assert set(refs(response)) <= {queue["b"].reference}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("q", "reason"), [("x" * 101, "Ensure this value has at most 100 characters"), ("\x00", "Null characters")]
+)
+def test_an_oversized_or_binary_search_is_refused_with_the_reason(client, rev, queue, q, reason):
+    client.force_login(rev)
+    response = client.get(URL, {"status": "all", "q": q})
+    assert response.status_code == 200
+    assert reason in response.content.decode()

@@ -57,3 +57,28 @@ def test_weekend_days_that_kazakhstan_made_working_days_count():
 def test_counting_nothing_moves_nothing():
     assert add_working_days(D(2024, 5, 5), 0) == D(2024, 5, 5)
     assert working_days_between(D(2024, 5, 5), D(2024, 5, 5)) == 0
+
+
+def test_the_precomputed_calendar_agrees_with_counting_day_by_day():
+    """working_days.py searches a sorted list of working days (O(log n)); counting one day at a time with the
+    `holidays` calendar gives the same answers, across years and the days Kazakhstan moved."""
+    from applications.working_days import _holidays, latest_clock_start_due_by, working_days_ago
+
+    calendar = _holidays()
+    for offset in range(0, 3 * 365, 5):
+        start = D(2023, 1, 1) + datetime.timedelta(days=offset)
+        assert is_working_day(start) == calendar.is_working_day(start), start
+        assert add_working_days(start, 15) == calendar.get_nth_working_day(start, 15), start
+        assert add_working_days(start, 400) == calendar.get_nth_working_day(start, 400), start
+        end = start + datetime.timedelta(days=offset % 97)
+        slow = calendar.get_working_days_count(start + datetime.timedelta(days=1), end) if end > start else 0
+        assert working_days_between(start, end) == slow, (start, end)
+        day = start - datetime.timedelta(days=1)
+        while review_due_on(day) > start:
+            day -= datetime.timedelta(days=1)
+        assert latest_clock_start_due_by(start) == day, start
+        day, passed = start, 0
+        while passed < 2:
+            passed += calendar.is_working_day(day)
+            day -= datetime.timedelta(days=1)
+        assert working_days_ago(start, 2) == day, start

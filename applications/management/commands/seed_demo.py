@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from applications.applicant import services
+from applications.applicant import accounts, services
 from applications.applicant.services import application_create, application_withdraw
 from applications.models import Application, Membership, Organisation
 from applications.review.demo import seed_review_demo
@@ -26,6 +26,8 @@ DEMO_USERS = [
     # (e-mail, password, groups, superuser)
     ("admin@example.com", "admin-demo-2025", [], True),
     ("editor@example.com", "editor-demo-2025", [CATALOG_EDITORS], False),
+    # A second editor, so that four eyes (one enters, another approves and publishes) can be tried.
+    ("editor2@example.com", "editor2-demo-2025", [CATALOG_EDITORS], False),
     ("lead@example.com", "lead-demo-2025", [LEAD_REVIEWERS, REVIEWERS], False),
     ("reviewer@example.com", "reviewer-demo-2025", [REVIEWERS], False),
     ("applicant@example.com", "applicant-demo-2025", [], False),
@@ -191,7 +193,7 @@ class Command(BaseCommand):
         for bin_, name, address, director, email, phone, login in ORGANISATIONS:
             user = User.objects.filter(username=login).first()
             if user is None:
-                user = services.user_sign_up(email=login, password=COMPANY_PASSWORD)
+                user = accounts.user_sign_up(email=login, password=COMPANY_PASSWORD, verified=True)
                 lines.append(f"  {login:<28} {COMPANY_PASSWORD:<22} applicant ({name})")
             elif not any(login == line.split()[0] for line in lines):
                 user.set_password(COMPANY_PASSWORD)
@@ -235,6 +237,7 @@ class Command(BaseCommand):
         user.set_password(password)
         user.save()
         user.groups.set(Group.objects.filter(name__in=groups))
+        accounts.email_verification_record(user)  # the demo's addresses need no mailbox to be used
         role = "admin" if superuser else (", ".join(groups) or "applicant")
         return f"  {email:<28} {password:<22} {role}"
 

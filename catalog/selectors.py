@@ -170,7 +170,9 @@ def provision_timeline(provision) -> list[TimelineEntry]:
     """The wordings of one provision, oldest first, each with its word-level change from the one before."""
     from .diff import word_diff
 
-    versions = list(provision.versions.select_related("introduced_by", "ended_by").order_by("in_force_from"))
+    versions = list(
+        provision.versions.with_language_texts().select_related("introduced_by", "ended_by").order_by("in_force_from")
+    )
     entries, previous = [], None
     for version in versions:
         diff = None

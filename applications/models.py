@@ -12,11 +12,19 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from catalog.models import CatalogChange, LegalAct, Provision, ProvisionVersion, format_date, person_name
+from catalog.models import (
+    CatalogChange,
+    LegalAct,
+    Provision,
+    ProvisionVersion,
+    format_date,
+    person_name,
+    shown_text,
+)
 
 from .validators import validate_bin
 
@@ -460,6 +468,9 @@ class Decision(models.Model):
     addressee_email = models.CharField(_("contact e-mail (as decided)"), max_length=254, blank=True)
     addressee_phone = models.CharField(_("contact phone (as decided)"), max_length=32, blank=True)
     decided_by_name = models.CharField(_("decided by (name as decided)"), max_length=255, blank=True)
+    # Tamper evidence (applications/decision_chain.py): SHA-256 of the frozen content and of the hash before it.
+    previous_hash = models.CharField(_("hash of the previous decision"), max_length=64, blank=True)
+    content_hash = models.CharField(_("record hash (SHA-256)"), max_length=64, blank=True)
     history = HistoricalRecords()
 
     objects = DecisionQuerySet.as_manager()
@@ -485,12 +496,18 @@ class Decision(models.Model):
     def delete(self, *args, **kwargs):
         raise ValidationError(_("A decision is never deleted."))
 
+    def confirmed_activities_shown(self) -> list[dict]:
+        """The frozen confirmed activities, each with its text in the active language as frozen at the decision
+        (the official Kazakh or Russian text if one was recorded then, else the recorded English one)."""
+        return [_with_shown_text(activity) for activity in self.confirmed_activities]
+
     @property
     def activity_findings(self) -> list[dict]:
-        """Each claimed activity as frozen by the decision, with the label of its verdict ("verdict_label")."""
+        """Each claimed activity as frozen by the decision, with the label of its verdict ("verdict_label") and
+        its text in the active language ("shown", as `confirmed_activities_shown`)."""
         labels = dict(Verdict.choices)
         return [
-            {**activity, "verdict_label": labels.get(activity.get("verdict"), "")}
+            {**_with_shown_text(activity), "verdict_label": labels.get(activity.get("verdict"), "")}
             for activity in self.claimed_activities
         ]
 
@@ -503,6 +520,19 @@ class Decision(models.Model):
         self.addressee_email = organisation.contact_email
         self.addressee_phone = organisation.contact_phone
         self.decided_by_name = person_name(decided_by)
+
+
+def _with_shown_text(activity: dict) -> dict:
+    """A frozen activity with "shown": its text in the active language from the languages frozen with it."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    shown = shown_text(
+        text=activity.get("text", ""),
+        footnote=activity.get("footnote", ""),
+        recorded=activity.get("text_recorded", False),
+        texts=activity.get("texts", {}),
+        language=language,
+    )
+    return {**activity, "shown": shown}
 
 
 class Written(models.Model):

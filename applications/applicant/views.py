@@ -5,6 +5,7 @@ organisation); the services decide what may change and refuse with DomainError, 
 """
 
 from functools import wraps
+from urllib.parse import quote as urlquote
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,9 +21,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from catalog.selectors import CRITERIA_NONE_SET, catalog_on
 
+from .. import two_factor
 from ..models import Application, Certificate, Decision, Organisation
 from ..permissions import (
     application_certificate,
@@ -109,6 +112,37 @@ def login_locked(request, original_response=None, credentials=None):
     )
 
 
+@login_required
+def two_factor_enrol(request):
+    """A member of staff adds an authenticator app: the key to type in (or its otpauth address), then a first code."""
+    if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists() and not request.user.is_verified():
+        return redirect(f"{reverse('applications:two_factor_verify')}?next={urlquote(_safe_next(request))}")
+    device = two_factor.totp_device_start(user=request.user)
+    if request.method == "POST":
+        try:
+            two_factor.totp_device_confirm(request=request, device=device, token=request.POST.get("token", ""))
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Your authenticator app is set up. Each sign-in now asks for its code."))
+            return HttpResponseRedirect(_safe_next(request) or reverse("applications:home"))
+    context = {"secret": two_factor.totp_secret(device), "config_url": device.config_url, "next": _safe_next(request)}
+    return render(request, "registration/two_factor_enrol.html", context)
+
+
+@login_required
+def two_factor_verify(request):
+    """After the password, a member of staff types the code their authenticator app shows."""
+    if request.method == "POST":
+        try:
+            two_factor.totp_verify(request=request, token=request.POST.get("token", ""))
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            return HttpResponseRedirect(_safe_next(request) or reverse("applications:home"))
+    return render(request, "registration/two_factor_verify.html", {"next": _safe_next(request)})
+
+
 def signup(request):
     """Sign up: the same page whatever the address (accounts.account_sign_up); the account is used once its
     address is verified through the e-mailed link."""
@@ -171,7 +205,11 @@ def email_verify(request):
                 _("We have sent a new link to %(email)s. Check the spam folder too.") % {"email": request.user.email},
             )
         return redirect("applications:email_verify")
-    return render(request, "registration/email_verify.html", {"verified": email_verified(request.user)})
+    context = {
+        "verified": email_verified(request.user),
+        "may_enrol": two_factor.asks_for_a_second_factor(request.user),
+    }
+    return render(request, "registration/email_verify.html", context)
 
 
 def invitation_accept(request, token: str):

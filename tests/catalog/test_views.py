@@ -115,16 +115,19 @@ def _add_paragraphs(count: int) -> None:
 
 
 def test_the_catalog_page_makes_the_same_number_of_queries_however_many_provisions(client, django_assert_num_queries):
-    # 3 queries: the list acts (with the act that abrogated each), then the wordings in force with their
-    # provision, provision's act, introducing and ending acts in one join, then the latest check against the
-    # official publication with its editor. An anonymous visitor has no session or user to load, and the
-    # navigation's roles need no query for them.
-    with django_assert_num_queries(3):
+    # 4 queries: the catalog's revision (the cache's key), the list acts (with the act that abrogated each),
+    # then the wordings in force with their provision, provision's act, introducing and ending acts in one
+    # join, then the latest check against the official publication with its editor. An anonymous visitor has
+    # no session or user to load, and the navigation's roles need no query for them. Asked again while the
+    # catalog is unchanged: only the revision (the answer is cached).
+    with django_assert_num_queries(4):
         response = client.get("/catalog/", {"on": "31.12.2025"})
     assert len(response.context["catalog"].activities) == 19
+    with django_assert_num_queries(1):
+        client.get("/catalog/", {"on": "31.12.2025"})
 
     _add_paragraphs(20)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = client.get("/catalog/", {"on": "31.12.2025"})
     assert len(response.context["catalog"].activities) == 39
     assert text_of(response).count("Introduced by 99/TEST") == 20
@@ -134,11 +137,11 @@ def test_the_catalog_page_for_a_signed_in_editor_adds_only_the_session_and_user(
     client, editor, django_assert_num_queries
 ):
     client.force_login(editor)
-    # 3 catalog queries + the session + the user + the user's groups (roles for the navigation, cached).
-    with django_assert_num_queries(6):
+    # 4 catalog queries (above) + the session + the user + the user's groups (roles for the navigation).
+    with django_assert_num_queries(7):
         client.get("/catalog/", {"on": "31.12.2025"})
     _add_paragraphs(20)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get("/catalog/", {"on": "31.12.2025"})
 
 

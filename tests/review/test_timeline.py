@@ -62,9 +62,17 @@ def test_constant_queries(client, django_assert_num_queries, in_review, rev, ext
     client.force_login(rev)
     with django_assert_num_queries(TIMELINE_QUERIES):
         response = client.get(reverse("review:timeline", args=[in_review.reference]))
-    count = len(response.context["entries"])
+    count = response.context["total"]
     assert count >= 5 if extra == 0 else count >= 200
     assert rows >= extra
+    # Newest first, 50 to a page, with a pager to the older ones.
+    page = response.context["entries"]
+    assert len(page.items) == min(count, 50) and page.has_next == (count > 50)
+    if count > 50:
+        assert "Older changes" in response.content.decode()
+        older = client.get(reverse("review:timeline", args=[in_review.reference]), {"page": 2})
+        assert older.context["entries"].items[0].when <= page.items[-1].when
+        assert "Newer changes" in older.content.decode()
 
 
 @pytest.mark.django_db

@@ -5,14 +5,16 @@ order 37/RD was in force (from 01.01.2026 no list is, and nothing could be submi
 import datetime
 import re
 import zoneinfo
+from urllib.parse import urlsplit
 
 import pytest
 import time_machine
+from django.core import mail
 from playwright.sync_api import expect
 
 from applications.models import Application, Status
 
-from .helpers import screenshot
+from .helpers import assert_accessible, screenshot
 
 ASTANA = zoneinfo.ZoneInfo("Asia/Almaty")
 ELIGIBILITY = [
@@ -49,7 +51,17 @@ def test_an_applicant_signs_up_and_submits_an_application(on_2_june_2025, page, 
     page.get_by_label("Password again").fill("steppe-eagle-2025")
     screenshot(page, "applicant-02-sign-up")
     page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("alert").filter(has_text="Welcome")).to_contain_text("Your account is ready.")
+    # The address is confirmed by the link e-mailed to it, then the applicant logs in.
+    expect(page.get_by_role("heading", name="Check your e-mail")).to_be_visible()
+    screenshot(page, "applicant-02b-check-your-e-mail")
+    (message,) = [m for m in mail.outbox if m.to == ["aigerim@qazaqcode.kz"]]
+    link = re.search(r"https?://\S+/accounts/verify/\S+", message.body)[0]
+    page.goto(live_server.url + urlsplit(link).path)
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("E-mail address").fill("aigerim@qazaqcode.kz")
+    page.get_by_label(re.compile(r"^\s*Password\W*$")).fill("steppe-eagle-2025")
+    page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Start by registering your organisation")).to_be_visible()
     screenshot(page, "applicant-03-home-new")
 

@@ -6,6 +6,7 @@ Development runs on embedded defaults (SQLite, in-process tasks, console e-mail)
 
 import datetime
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -90,12 +91,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.headers.PrivateResponsesMiddleware",
     "applications.languages.AccountLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -104,6 +107,22 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+
+# Content-Security-Policy (django-csp 4; config/headers.py): everything from this site, no inline script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 TEMPLATES = [
     {
@@ -124,9 +143,15 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
+# The schema's owner runs the commands that change the schema or the grants (DATABASE_MIGRATE_URL, when set); every
+# other process connects as DATABASE_URL, a role that owns nothing and holds only the grants of `grant_app_role`,
+# so that it cannot disable the append-only triggers (README, "The database roles").
+OWNER_COMMANDS = {"migrate", "grant_app_role", "createcachetable"}
+_owner = len(sys.argv) > 1 and sys.argv[1] in OWNER_COMMANDS and os.environ.get("DATABASE_MIGRATE_URL")
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        (os.environ.get("DATABASE_MIGRATE_URL") if _owner else os.environ.get("DATABASE_URL"))
+        or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
     )
 }

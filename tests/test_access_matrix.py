@@ -246,7 +246,7 @@ def url(name: str, world: World, *, made_up: bool = False) -> str:
     """The URL of `name` on the world's objects; with made_up, on a reference or id that does not exist."""
     route = dict(project_patterns())[name]
     kwargs = {}
-    if "<str:reference>" in route:
+    if "<reference:reference>" in route:
         kwargs["reference"] = MADE_UP_REFERENCE if made_up else _application_for(name, world).reference
     if "<int:pk>" in route:
         if made_up:

@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from catalog.models import CatalogChange, LegalAct, Provision, ProvisionVersion, format_date, person_name
 
-from .validators import validate_bin
+from .validators import validate_bin, validate_single_line
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -29,7 +29,7 @@ class OrganisationQuerySet(models.QuerySet):
 
 
 class Organisation(models.Model):
-    name = models.CharField(_("name"), max_length=255)
+    name = models.CharField(_("name"), max_length=255, validators=[validate_single_line])
     bin = models.CharField(
         _("BIN"),
         max_length=12,
@@ -39,9 +39,9 @@ class Organisation(models.Model):
         error_messages={"unique": _("An organisation with this BIN is already registered.")},
     )
     legal_address = models.TextField(_("legal address"))
-    director = models.CharField(_("director"), max_length=255)
+    director = models.CharField(_("director"), max_length=255, validators=[validate_single_line])
     contact_email = models.EmailField(_("contact e-mail"))
-    contact_phone = models.CharField(_("contact phone"), max_length=32)
+    contact_phone = models.CharField(_("contact phone"), max_length=32, validators=[validate_single_line])
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -355,10 +355,10 @@ def scan_upload_to(instance, filename):
 class Certificate(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="certificates")
     kind = models.CharField(_("kind"), max_length=16, choices=CertificateKind.choices)
-    number = models.CharField(_("number"), max_length=64)
+    number = models.CharField(_("number"), max_length=64, validators=[validate_single_line])
     issued_on = models.DateField(_("issued on"))
     valid_until = models.DateField(_("valid until"))
-    issuer = models.CharField(_("issued by"), max_length=255)
+    issuer = models.CharField(_("issued by"), max_length=255, validators=[validate_single_line])
     goods = models.TextField(_("goods covered"))
     scan = models.FileField(_("scan (PDF)"), upload_to=scan_upload_to)
     scan_name = models.CharField(_("file name"), max_length=255, blank=True)

@@ -1,9 +1,7 @@
-"""The effects of catalog changes join the one append-only mechanism (django-pgtrigger, config/append_only.py): the
-hand-written trigger of 0006_catalog_change_effects_and_stalled_drafts is dropped, and with it the last user of
-migration 0002's function, which goes too."""
+"""The last of the hand-written append-only SQL goes: migration 0002's function (and the trigger an earlier draft of
+0006_catalog_change_effects_and_stalled_drafts hung on it, where a database has it). Every record table is now
+protected by the declared triggers of django-pgtrigger (config/append_only.py). Also joins the leaves 0011."""
 
-import pgtrigger.compiler
-import pgtrigger.migrations
 from django.db import migrations
 
 
@@ -17,38 +15,12 @@ def drop_hand_written(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
+        ("applications", "0011_catalog_change_effects_append_only"),
         ("applications", "0011_decisions_hash_chain"),
+        ("applications", "0011_free_text_maximum_lengths"),
     ]
 
     operations = [
+        # The declared triggers themselves came with 0011_catalog_change_effects_append_only.
         migrations.RunPython(drop_hand_written, migrations.RunPython.noop, elidable=False),
-        pgtrigger.migrations.AddTrigger(
-            model_name="catalogchangeeffect",
-            trigger=pgtrigger.compiler.Trigger(
-                name="append_only",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="RAISE EXCEPTION 'rows of % are never updated or deleted (audit record)', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';",
-                    hash="2f95899cc78071b76503cd1d000485e7acfe0142",
-                    operation="UPDATE OR DELETE",
-                    pgid="pgtrigger_append_only_760e2",
-                    table="applications_catalogchangeeffect",
-                    when="BEFORE",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="catalogchangeeffect",
-            trigger=pgtrigger.compiler.Trigger(
-                name="append_only_truncate",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="RAISE EXCEPTION 'rows of % are never updated or deleted (audit record)', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';",
-                    hash="c371402b68c55f7ca4d03a6965fd391ba33e6217",
-                    level="STATEMENT",
-                    operation="TRUNCATE",
-                    pgid="pgtrigger_append_only_truncate_531df",
-                    table="applications_catalogchangeeffect",
-                    when="BEFORE",
-                ),
-            ),
-        ),
     ]

@@ -410,6 +410,8 @@ def _frozen_activity(claim: ActivityClaim) -> dict:
         "text": version.text,
         "text_recorded": version.text_recorded,
         "footnote": version.footnote,
+        # Every language recorded at the time (the official Kazakh and Russian texts), frozen with the decision.
+        "texts": version.language_texts(),
         "introduced_by": version.introduced_by.code,
         "in_force_from": version.in_force_from.isoformat(),
         "explanation": claim.explanation,
@@ -419,9 +421,9 @@ def _frozen_activity(claim: ActivityClaim) -> dict:
 
 def decision_context(application: Application) -> tuple[list[ActivityClaim], list[Certificate], CatalogOnDate]:
     claims = list(
-        application.claims.select_related("provision", "provision_version__introduced_by").order_by(
-            "provision__appendix", "provision__paragraph"
-        )
+        application.claims.select_related("provision", "provision_version__introduced_by")
+        .prefetch_related("provision_version__texts")  # every language, for the decision's frozen copy
+        .order_by("provision__appendix", "provision__paragraph")
     )
     certificates = list(application.certificates.all())
     return claims, certificates, catalog_on(application.reference_date)

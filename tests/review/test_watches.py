@@ -510,3 +510,20 @@ def test_operators_see_the_runs_and_the_updates_in_admin_read_only(admin_client,
         == 403
     )
     assert StaffEvent.objects.filter(pk=event.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_nightly_task_gives_sqlite_its_planner_statistics():
+    """Without ANALYZE, SQLite reads every application for a search at park scale (issue 13)."""
+    from django.db import connection
+
+    from applications.tasks import refresh_planner_statistics
+
+    written = refresh_planner_statistics()
+    if connection.vendor != "sqlite":
+        assert written is False
+        return
+    assert written is True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        assert cursor.fetchone()[0] == 1

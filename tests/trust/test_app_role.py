@@ -15,7 +15,8 @@ REFUSED = "never updated or deleted"
 
 
 @pytest.fixture
-def app_role():
+def app_role(transactional_db):
+    require_postgres()
     role = f"review_app_{uuid.uuid4().hex[:8]}"
     with connection.cursor() as cursor:
         cursor.execute(f'CREATE ROLE "{role}" LOGIN')

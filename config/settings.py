@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "config.headers.PrivateResponsesMiddleware",
+    "config.uploads.BodyLimitMiddleware",  # before any view (or CSRF's check) reads the body
     "django_otp.middleware.OTPMiddleware",
     "applications.two_factor.StaffTwoFactorMiddleware",
     "applications.languages.AccountLanguageMiddleware",
@@ -209,7 +210,14 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# The largest request body accepted, uploads included (config/uploads.py): larger ones get 413 unread.
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 12 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+FILE_UPLOAD_HANDLERS = [
+    "config.uploads.BodyLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # SQLite cannot build the unique constraint with NULLs not distinct; model validation and PostgreSQL enforce it.
 SILENCED_SYSTEM_CHECKS = ["models.W047"]

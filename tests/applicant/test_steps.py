@@ -353,7 +353,7 @@ def test_submitting_shows_a_confirmation_page_with_the_reference_the_due_date_an
     due = review_due_on(datetime.date(2025, 6, 2))
     assert due == datetime.date(2025, 6, 24)
     assert "within 15 working days (Kazakhstan's public holidays excluded): <strong>by 24.06.2025</strong>" in page
-    assert "What happens next" in page and "window.print()" in page
+    assert "What happens next" in page and "data-print" in page and "applicant/print.js" in page
     # Everything submitted, without a change link.
     for expected in (
         "The company has no branches",

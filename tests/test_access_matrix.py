@@ -305,7 +305,8 @@ def post_data(name: str, world: World) -> dict:
         "applications:eligibility": dict.fromkeys(
             ["is_legal_entity", "state_share_below_50", "not_subsoil_user", "not_sez_participant"], "no"
         ),
-        "applications:goods": {"sells_own_goods": "no"},
+        "applications:goods": {"sells_own_goods": "no", "confirm": "yes"},
+        "applications:certificate_remove": {"confirm": "yes"},
         "applications:declaration": {"confirm": "on"},
         "review:take": {"no_conflict": "on"},
         "review:declare": {"no_conflict": "on"},

@@ -285,7 +285,9 @@ def test_a_scan_over_10_mb_is_refused(in_2025, member_client, selling_draft):
 
 def test_answering_no_removes_the_certificates(in_2025, member_client, selling_draft):
     member_client.post(url("certificates", selling_draft), certificate_data())
-    response = member_client.post(url("goods", selling_draft), {"sells_own_goods": "no"}, follow=True)
+    asked = member_client.post(url("goods", selling_draft), {"sells_own_goods": "no"})
+    assert "Answer “no” and remove these certificates?" in text(asked) and Certificate.objects.exists()
+    response = member_client.post(url("goods", selling_draft), {"sells_own_goods": "no", "confirm": "yes"}, follow=True)
     assert "The certificates added before were removed: 1." in text(response)
     assert not Certificate.objects.exists()
 
@@ -293,7 +295,11 @@ def test_answering_no_removes_the_certificates(in_2025, member_client, selling_d
 def test_a_certificate_can_be_removed(in_2025, member_client, selling_draft):
     member_client.post(url("certificates", selling_draft), certificate_data())
     certificate = Certificate.objects.get()
-    response = member_client.post(url("certificate_remove", selling_draft, certificate.pk), follow=True)
+    asked = member_client.post(url("certificate_remove", selling_draft, certificate.pk))
+    assert "Remove this certificate?" in text(asked) and "IND-2024-17" in text(asked)
+    assert Certificate.objects.filter(pk=certificate.pk).exists()
+    url_remove = url("certificate_remove", selling_draft, certificate.pk)
+    response = member_client.post(url_remove, {"confirm": "yes"}, follow=True)
     assert "Certificate IND-2024-17 removed." in text(response)
     assert "No certificate added yet." in text(response)
 

@@ -505,3 +505,9 @@ def test_admin_cannot_make_staff_a_member(rev, organisation):
 
     with pytest.raises(ValidationError, match="cannot register or join"):
         Membership(organisation=organisation, user=rev).full_clean()
+
+
+def test_admins_read_who_verified_their_address_and_cannot_forge_it(admin_client, member):
+    page = admin_client.get(reverse("admin:applications_emailverification_changelist")).content.decode()
+    assert "member@example.com" in page
+    assert admin_client.get(reverse("admin:applications_emailverification_add")).status_code == 403

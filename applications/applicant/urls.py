@@ -16,6 +16,7 @@ application_patterns = [
     path("goods/certificates/<int:pk>/remove/", views.certificate_remove, name="certificate_remove"),
     path("check/", views.check_answers, name="check"),
     path("declaration/", views.declaration, name="declaration"),
+    path("submitted/", views.submitted, name="submitted"),
     path("withdraw/", views.withdraw, name="withdraw"),
     path("certificates/<int:pk>/scan/", views.scan, name="scan"),
     # Members of the organisation, and staff: what happened to it, and the decision letter.

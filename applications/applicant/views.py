@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -38,7 +39,8 @@ from ..permissions import (
     scan_certificate,
 )
 from ..roles import roles_for
-from ..workflow import DomainError
+from ..workflow import AWAITING_PARK, DomainError
+from ..working_days import review_clock
 from . import accounts, selectors, services
 from .accounts import login_username
 from .forms import (
@@ -447,7 +449,9 @@ def eligibility(request, application: Application, context: dict):
         valid = form.is_valid()
         # Saved even when some answers are missing: a draft keeps what was typed.
         answers = form.answers()
-        application = services.application_eligibility_save(application=application, user=request.user, answers=answers)
+        application = services.application_eligibility_save(
+            application=application, user=request.user, answers=answers, complete=valid
+        )
         if valid and application.failed_eligibility:
             return redirect("applications:not_eligible", reference=application.reference)
         if valid:
@@ -481,7 +485,9 @@ def activities(request, application: Application, context: dict):
     )
     if request.method == "POST":
         valid = form.is_valid()
-        services.application_activities_save(application=application, user=request.user, choices=form.choices())
+        services.application_activities_save(
+            application=application, user=request.user, choices=form.choices(), complete=valid
+        )
         if valid:
             messages.success(request, _("Activities saved."))
             return _to_task_list(application)
@@ -553,13 +559,26 @@ def declaration(request, application: Application, context: dict):
         except DomainError as error:
             messages.error(request, error.message)  # shown here, beside the declaration: nothing was submitted
             return None
-        messages.success(
-            request,
-            _("Application %(reference)s is submitted. The park reviews it within 15 working days.")
-            % {"reference": application.reference},
-        )
-        return _to_task_list(application)
+        return redirect("applications:submitted", reference=application.reference)
     return None
+
+
+@login_required
+def submitted(request, reference: str):
+    """The confirmation after submitting (GOV.UK pattern): the reference number, what happens next and by when
+    (the one review clock, working_days.py), and a printable copy of everything submitted."""
+    application = member_application(
+        request.user,
+        reference,
+        selectors.application_with_answers(),
+    )
+    if application.status not in AWAITING_PARK:
+        return _to_task_list(application)  # a draft, or since decided or withdrawn: the application's own page
+    return render(
+        request,
+        "applications/applicant/submitted.html",
+        _context(application, clock=review_clock(application, timezone.localdate())),
+    )
 
 
 @login_required

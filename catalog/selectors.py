@@ -8,7 +8,7 @@ from django.db import connection
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .models import LegalAct, Provision, ProvisionVersion, PublicationCheck, format_date
+from .models import LegalAct, Provision, ProvisionVersion, ProvisionVersionText, PublicationCheck, format_date
 
 # What a point-in-time answer says about the criteria of own production (CatalogOnDate.criteria_state).
 CRITERIA_LISTED = "listed"  # criteria in force, their text recorded: check certificates against them
@@ -330,7 +330,7 @@ def catalog_revision() -> str:
     reads the end of a primary key index)."""
     quote = connection.ops.quote_name
     parts = []
-    for model in (LegalAct, Provision, ProvisionVersion, PublicationCheck):
+    for model in (LegalAct, Provision, ProvisionVersion, ProvisionVersionText, PublicationCheck):
         parts.append(f"(SELECT MAX(id) FROM {quote(model._meta.db_table)})")
         parts.append(f"(SELECT MAX(history_id) FROM {quote(model.history.model._meta.db_table)})")
     parts.append(f"(SELECT MAX(id) FROM {quote('django_migrations')})")

@@ -12,11 +12,19 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from catalog.models import CatalogChange, LegalAct, Provision, ProvisionVersion, format_date, person_name
+from catalog.models import (
+    CatalogChange,
+    LegalAct,
+    Provision,
+    ProvisionVersion,
+    format_date,
+    person_name,
+    shown_text,
+)
 
 from .validators import validate_bin
 
@@ -26,6 +34,14 @@ class OrganisationQuerySet(models.QuerySet):
         if not getattr(user, "is_authenticated", False):
             return self.none()
         return self.filter(memberships__user=user)
+
+
+# The longest free text each box takes (forms refuse more, beside the field, keeping what was typed): generous
+# for what a person writes, short of a pasted document. An address is a few lines; an explanation, a note or a
+# message a few paragraphs.
+ADDRESS_MAX = 500
+GOODS_MAX = 2000
+TEXT_MAX = 4000
 
 
 class Organisation(models.Model):
@@ -38,6 +54,8 @@ class Organisation(models.Model):
         help_text=_("Business identification number: 12 digits."),
         error_messages={"unique": _("An organisation with this BIN is already registered.")},
     )
+    # At most ADDRESS_MAX characters, checked by the form (applicant/forms.OrganisationForm): a max_length here
+    # would make SQLite rebuild the table, dropping the name search's triggers (migration 0008).
     legal_address = models.TextField(_("legal address"))
     director = models.CharField(_("director"), max_length=255)
     contact_email = models.EmailField(_("contact e-mail"))
@@ -292,7 +310,7 @@ def check_fields():
     """The fields of a reviewer's check that go with its outcome (review/services.Check): an internal note,
     who checked and when; empty until then."""
     return (
-        models.TextField(_("internal note"), blank=True),
+        models.TextField(_("internal note"), blank=True, max_length=TEXT_MAX),
         models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"),
         models.DateTimeField(null=True, blank=True),
     )
@@ -320,6 +338,7 @@ class ActivityClaim(models.Model):
     )
     explanation = models.TextField(
         _("what the company does in this activity"),
+        max_length=TEXT_MAX,
         help_text=_("What the company does, its main products or services."),
     )
     verdict = models.CharField(_("verdict"), max_length=16, choices=Verdict.choices, default=Verdict.PENDING)
@@ -363,7 +382,7 @@ class Certificate(models.Model):
     issued_on = models.DateField(_("issued on"))
     valid_until = models.DateField(_("valid until"))
     issuer = models.CharField(_("issued by"), max_length=255)
-    goods = models.TextField(_("goods covered"))
+    goods = models.TextField(_("goods covered"), max_length=GOODS_MAX)
     scan = models.FileField(_("scan (PDF)"), upload_to=scan_upload_to)
     scan_name = models.CharField(_("file name"), max_length=255, blank=True)
     scan_size = models.PositiveIntegerField(_("file size"), default=0)
@@ -430,7 +449,7 @@ class Decision(models.Model):
 
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="decision")
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
-    reasons = models.TextField(_("reasons"), blank=True)
+    reasons = models.TextField(_("reasons"), blank=True, max_length=TEXT_MAX)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(_("decided at"))
     act = models.ForeignKey(LegalAct, on_delete=models.PROTECT, related_name="+")
@@ -453,6 +472,9 @@ class Decision(models.Model):
     addressee_email = models.CharField(_("contact e-mail (as decided)"), max_length=254, blank=True)
     addressee_phone = models.CharField(_("contact phone (as decided)"), max_length=32, blank=True)
     decided_by_name = models.CharField(_("decided by (name as decided)"), max_length=255, blank=True)
+    # Tamper evidence (applications/decision_chain.py): SHA-256 of the frozen content and of the hash before it.
+    previous_hash = models.CharField(_("hash of the previous decision"), max_length=64, blank=True)
+    content_hash = models.CharField(_("record hash (SHA-256)"), max_length=64, blank=True)
     history = HistoricalRecords()
 
     objects = DecisionQuerySet.as_manager()
@@ -480,12 +502,18 @@ class Decision(models.Model):
     def delete(self, *args, **kwargs):
         raise ValidationError(_("A decision is never deleted."))
 
+    def confirmed_activities_shown(self) -> list[dict]:
+        """The frozen confirmed activities, each with its text in the active language as frozen at the decision
+        (the official Kazakh or Russian text if one was recorded then, else the recorded English one)."""
+        return [_with_shown_text(activity) for activity in self.confirmed_activities]
+
     @property
     def activity_findings(self) -> list[dict]:
-        """Each claimed activity as frozen by the decision, with the label of its verdict ("verdict_label")."""
+        """Each claimed activity as frozen by the decision, with the label of its verdict ("verdict_label") and
+        its text in the active language ("shown", as `confirmed_activities_shown`)."""
         labels = dict(Verdict.choices)
         return [
-            {**activity, "verdict_label": labels.get(activity.get("verdict"), "")}
+            {**_with_shown_text(activity), "verdict_label": labels.get(activity.get("verdict"), "")}
             for activity in self.claimed_activities
         ]
 
@@ -498,6 +526,19 @@ class Decision(models.Model):
         self.addressee_email = organisation.contact_email
         self.addressee_phone = organisation.contact_phone
         self.decided_by_name = person_name(decided_by)
+
+
+def _with_shown_text(activity: dict) -> dict:
+    """A frozen activity with "shown": its text in the active language from the languages frozen with it."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    shown = shown_text(
+        text=activity.get("text", ""),
+        footnote=activity.get("footnote", ""),
+        recorded=activity.get("text_recorded", False),
+        texts=activity.get("texts", {}),
+        language=language,
+    )
+    return {**activity, "shown": shown}
 
 
 class Written(models.Model):
@@ -516,7 +557,7 @@ class InternalNote(Written):
     """Staff-only words about an application. Never shown to the applicant."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="internal_notes")
-    body = models.TextField(_("note"))
+    body = models.TextField(_("note"), max_length=TEXT_MAX)
 
     class Meta(Written.Meta):
         verbose_name = _("internal note")
@@ -536,7 +577,7 @@ class ApplicantMessage(Written):
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="messages")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    body = models.TextField(_("message"))
+    body = models.TextField(_("message"), max_length=TEXT_MAX)
     # For a request for changes: the applicant's answers at that moment, so that a resubmission's
     # changed answers can be highlighted. {"claims": {provision_id: explanation}, "certificates": [...], ...}
     snapshot = models.JSONField(default=dict, blank=True)

@@ -32,6 +32,7 @@ from .models import (
     LegalAct,
     Provision,
     ProvisionVersion,
+    ProvisionVersionText,
     PublicationCheck,
     format_date,
     person_name,
@@ -153,6 +154,33 @@ class ProvisionVersionAdmin(ReadOnlyLawAdmin):
                     f"{reverse('admin:catalog_catalogchange_add')}?kind={Kind.WORDING}&version={version.pk}"
                 )
         return super().change_view(request, object_id, form_url, context)
+
+
+# --- the official texts of a wording in Kazakh and Russian -----------------------------------------------------
+
+
+@admin.register(ProvisionVersionText)
+class ProvisionVersionTextAdmin(SimpleHistoryAdmin):
+    """An editor records the official Kazakh or Russian text of a wording, verbatim from the publication.
+
+    Entered directly (not as a draft for a second editor, unlike the law's own tables): the text of a wording in
+    another language moves no period and no pinned wording, and a decision freezes its own copy. The history
+    names who entered or corrected each text; nothing is ever deleted."""
+
+    list_display = ["version", "language", "official", "source"]
+    list_filter = ["language", "official", "version__provision__act", "version__provision__appendix"]
+    list_select_related = ["version__provision__act"]
+    search_fields = ["text", "version__text"]
+    autocomplete_fields = ["version"]
+    fields = ["version", "language", "official", "text", "footnote", "source", "recorded_text"]
+    readonly_fields = ["recorded_text"]
+
+    @admin.display(description=_("recorded text (unofficial English translation)"))
+    def recorded_text(self, obj):
+        return obj.version.text if obj and obj.version_id else "—"
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 # --- checks against the official publication -----------------------------------------------------------------

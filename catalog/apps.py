@@ -21,6 +21,10 @@ def ensure_catalog_editors_group(sender, **kwargs):
     codenames += [f"{action}_catalogchange" for action in ("add", "change", "view", "publish")]
     codenames += [f"{action}_changerow" for action in ("add", "change", "view", "delete")]
     codenames += ["add_publicationcheck", "view_publicationcheck"]
+    # The official Kazakh and Russian texts of a wording: entered and corrected directly, with history (no
+    # period or pinned wording moves with them, so they need no draft and no second editor; see catalog/admin.py).
+    codenames += [f"{action}_provisionversiontext" for action in ("add", "change", "view")]
+    codenames += ["view_historicalprovisionversiontext"]
     permissions = Permission.objects.filter(content_type__app_label="catalog", codename__in=codenames)
     group.permissions.add(*permissions)
     direct_edits = [f"{action}_{model}" for model in law for action in ("add", "change", "delete")]

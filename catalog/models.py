@@ -6,20 +6,73 @@ events of its acts) and when someone edited the record (django-simple-history).
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_update_with_history
 
+# The wordings' `text` is the one the seed gives: the unofficial English translation of the law. Official texts
+# in Kazakh and Russian are recorded beside it by editors (ProvisionVersionText); nothing is ever translated.
+RECORDED_LANGUAGE = "en"
+RECORDED_OFFICIAL = False
+# The languages an official text can be recorded in (the law is published in Kazakh and Russian).
+OFFICIAL_LANGUAGES = [("kk", "Қазақша"), ("ru", "Русский")]
+# What a page says when the reader's language has no recorded text and the recorded English one is shown.
+NOT_RECORDED_IN = {
+    "kk": _("The official text in Kazakh is not recorded; unofficial English translation shown."),
+    "ru": _("The official text in Russian is not recorded; unofficial English translation shown."),
+}
+OFFICIAL_IN = {"kk": _("Official text in Kazakh"), "ru": _("Official text in Russian")}
+
 
 def format_date(value: datetime.date | None) -> str:
     """DD.MM.YYYY, the one date format the product shows."""
     return date_format(value, "d.m.Y") if value else ""
+
+
+@dataclass(frozen=True)
+class ShownText:
+    """A wording's text as a page shows it in one language: which language it is in, whether it is the official
+    text, and, when the reader's language has none recorded, the plain sentence that says so."""
+
+    text: str
+    footnote: str
+    language: str
+    official: bool
+    recorded: bool  # False: no text at all (the wording is "not recorded")
+    fallback_notice: str = ""
+
+    @property
+    def official_label(self) -> str:
+        return str(OFFICIAL_IN.get(self.language, "")) if self.official else ""
+
+    def as_json(self, requested: str) -> dict:
+        return {
+            "text": self.text if self.recorded else None,
+            "footnote": self.footnote or None,
+            "language": self.language,
+            "official": self.official,
+            "requested_language": requested,
+            "notice": self.fallback_notice or None,
+        }
+
+
+def shown_text(*, text: str, footnote: str, recorded: bool, texts: dict[str, dict], language: str) -> ShownText:
+    """The text to show in `language`: the official text recorded in it, else the recorded (English) one with
+    the sentence that says so. `texts` maps a language to {"text", "footnote", "official"} (a version's
+    ProvisionVersionText rows, or a decision's frozen copy of them)."""
+    if language in texts:
+        found = texts[language]
+        return ShownText(found["text"], found.get("footnote", ""), language, found.get("official", True), True)
+    notice = NOT_RECORDED_IN.get(language, "") if recorded else ""
+    return ShownText(text, footnote, RECORDED_LANGUAGE, RECORDED_OFFICIAL, recorded, str(notice))
 
 
 class LegalAct(models.Model):
@@ -224,9 +277,16 @@ class ProvisionVersionQuerySet(models.QuerySet):
         return qs
 
     def for_display(self):
-        return self.select_related("provision__act", "introduced_by", "ended_by").order_by(
-            "provision__appendix", "provision__paragraph", "in_force_from"
+        return (
+            self.with_language_texts()
+            .select_related("provision__act", "introduced_by", "ended_by")
+            .order_by("provision__appendix", "provision__paragraph", "in_force_from")
         )
+
+    def with_language_texts(self):
+        """With the texts recorded in the language being shown (one query more), unless that language is the
+        one the wordings are recorded in: English pages read nothing more."""
+        return self.prefetch_related(*language_texts_prefetch())
 
     def resync_periods(self, *, user=None, reason: str = "") -> int:
         """Recompute every version's dates from the acts it hangs on; save those that moved, with history.
@@ -400,6 +460,61 @@ class ProvisionVersion(models.Model):
         if not skip_period_sync:
             self.in_force_from, self.in_force_until = self.period_from_acts()
         super().save(*args, **kwargs)
+
+    def language_texts(self) -> dict[str, dict]:
+        """The texts recorded in other languages, by language (prefetched by `with_language_texts`)."""
+        return {t.language: {"text": t.text, "footnote": t.footnote, "official": t.official} for t in self.texts.all()}
+
+    def shown(self, language: str | None = None) -> ShownText:
+        """This wording's text in `language` (the active one by default); see `shown_text`."""
+        language = language or translation.get_language() or settings.LANGUAGE_CODE
+        texts = {} if language == RECORDED_LANGUAGE else self.language_texts()
+        return shown_text(
+            text=self.text, footnote=self.footnote, recorded=self.text_recorded, texts=texts, language=language
+        )
+
+
+def language_texts_prefetch(lookup: str = "texts") -> list[models.Prefetch]:
+    """Prefetch the texts of wordings (at `lookup`, e.g. "provision_version__texts") in the active language;
+    nothing when that language is the recorded one (English), so English pages make no query more."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    if language == RECORDED_LANGUAGE:
+        return []
+    return [models.Prefetch(lookup, queryset=ProvisionVersionText.objects.filter(language=language))]
+
+
+class ProvisionVersionText(models.Model):
+    """The text of one wording in another language than the recorded (English) one: the official Kazakh or
+    Russian text, entered verbatim from the official publication by a catalog editor. Never machine-translated.
+    Its history names who entered or corrected it; a decision freezes a copy of every language recorded then."""
+
+    version = models.ForeignKey(
+        ProvisionVersion, verbose_name=_("wording"), on_delete=models.PROTECT, related_name="texts"
+    )
+    language = models.CharField(_("language"), max_length=8, choices=OFFICIAL_LANGUAGES)
+    text = models.TextField(_("text"), help_text=_("Verbatim, as officially published in this language."))
+    footnote = models.TextField(_("footnote"), blank=True, help_text=_("Verbatim, as printed."))
+    official = models.BooleanField(
+        _("official text"),
+        default=True,
+        help_text=_("Untick if this is not the officially published text (e.g. an unofficial translation)."),
+    )
+    source = models.CharField(
+        _("source"), max_length=500, blank=True, help_text=_("Where it was copied from, e.g. adilet.zan.kz.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["version", "language"]
+        verbose_name = _("text of a wording in a language")
+        verbose_name_plural = _("texts of wordings in languages")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "language"], name="one_text_per_wording_and_language"),
+            models.CheckConstraint(condition=~Q(text=""), name="language_text_not_blank"),
+        ]
+
+    def __str__(self):
+        return f"{self.version} [{self.language}]"
 
 
 def person_name(user) -> str:

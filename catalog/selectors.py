@@ -170,7 +170,9 @@ def provision_timeline(provision) -> list[TimelineEntry]:
     """The wordings of one provision, oldest first, each with its word-level change from the one before."""
     from .diff import word_diff
 
-    versions = list(provision.versions.select_related("introduced_by", "ended_by").order_by("in_force_from"))
+    versions = list(
+        provision.versions.with_language_texts().select_related("introduced_by", "ended_by").order_by("in_force_from")
+    )
     entries, previous = [], None
     for version in versions:
         diff = None
@@ -268,6 +270,20 @@ def acts_with_status(today: datetime.date) -> list[dict]:
                 }
             else:
                 status = _("Expired on %(date)s") % {"date": format_date(act.valid_until)}
+        elif act.kind == LegalAct.Kind.AMENDMENT and act.amends and act.amends.ends_on and today >= act.amends.ends_on:
+            # An amendment lives in the act it amends: once that act is abrogated (or expired), so is what the
+            # amendment changed in it.
+            amended = act.amends
+            if amended.abrogated_from and amended.ends_on == amended.abrogated_from:
+                status = _("Amendment to %(code)s; the amended act abrogated from %(date)s") % {
+                    "code": amended.code,
+                    "date": format_date(amended.abrogated_from),
+                }
+            else:
+                status = _("Amendment to %(code)s; the amended act expired on %(date)s") % {
+                    "code": amended.code,
+                    "date": format_date(amended.ends_on),
+                }
         elif act.kind == LegalAct.Kind.AMENDMENT:
             status = (
                 _("Amendment to %(code)s, in effect")

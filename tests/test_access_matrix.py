@@ -60,6 +60,8 @@ ACCESS = {
     "applications:invitation_accept": (PUBLIC, 302, None),  # a made-up token: back home with a message
     "applications:email_verify_link": (PUBLIC, 302, None),  # a made-up token: to "Your account" with a message
     "applications:email_verify": (SIGNED_IN, 200, "Your account"),
+    "applications:two_factor_enrol": (SIGNED_IN, 200, "Set up two-factor sign-in"),  # offered to all, asked of staff
+    "applications:two_factor_verify": (SIGNED_IN, 200, "Type your code"),
     "logout": (PUBLIC, 405, None),  # Django 5 logs out on POST only
     "password_reset": (PUBLIC, 200, "password"),
     "password_reset_done": (PUBLIC, 200, None),
@@ -67,6 +69,7 @@ ACCESS = {
     "password_reset_complete": (PUBLIC, 200, None),
     "password_change": (SIGNED_IN, 200, None),
     "password_change_done": (SIGNED_IN, 200, None),
+    "language": (PUBLIC, 405, None),  # the switcher's form posts the choice (tests/test_languages.py)
     # The catalog and its API.
     "catalog:on_date": (PUBLIC, 200, "Appendix 1"),
     "catalog:act_list": (PUBLIC, 200, "37/RD"),
@@ -90,6 +93,7 @@ ACCESS = {
     "applications:certificate_remove": (APPLICATION, 405, None),
     "applications:check": (APPLICATION, 200, "We build and sell software for paragraph 2."),
     "applications:declaration": (APPLICATION, 200, "draft.reference"),
+    "applications:submitted": (APPLICATION, 302, None),  # the draft is not submitted: back to the task list
     "applications:withdraw": (APPLICATION, 200, "draft.reference"),
     "applications:scan": (APPLICATION, 200, None),
     # The reviewers' side.
@@ -518,3 +522,25 @@ def test_the_same_post_from_the_right_user_does_act(client, world, name):
         response = client.post(url(name, world), post_data(name, world))
     assert response.status_code in (200, 302), name
     assert fingerprint() != before, name
+
+
+@pytest.mark.parametrize("language,logout", [("kk", "Шығу"), ("ru", "Выйти")])
+def test_every_page_opens_in_kazakh_and_russian(client, world, language, logout):
+    """Each page its right user opens, in the language the account keeps: the page is in that language (its
+    html lang, the navigation's words), with no English left in the navigation."""
+    from applications.languages import user_language_set
+
+    kinds = (SIGNED_IN, APPLICANT, ORGANISATION, APPLICATION, STAFF, MEMBER_OR_STAFF)
+    pages = [name for name in names_of(*kinds) if ACCESS[name][1] == 200 and not name.endswith("scan")]
+    for user in (world.member, world.rev):
+        user_language_set(user=user, language=language)
+    assert len(pages) > 20
+    for name in pages:
+        client.force_login(_right_user(name, world))
+        with time_machine.travel(datetime.datetime(2025, 6, 2, 10, 0, tzinfo=datetime.UTC), tick=False):
+            response = client.get(url(name, world))
+        assert response.status_code == 200, name
+        if response["Content-Type"].startswith("text/html"):
+            content = response.content.decode()
+            assert f'<html lang="{language}">' in content and logout in content, name
+            assert ">Log out<" not in content, name

@@ -138,9 +138,9 @@ def test_dates_are_shown_dd_mm_yyyy():
     assert formats.get_format("DATE_INPUT_FORMATS")[0] == "%d.%m.%Y"
 
 
-def test_english_is_the_language():
+def test_kazakh_russian_and_english_each_named_in_itself_and_english_by_default():
     assert settings.LANGUAGE_CODE == "en"
-    assert [code for code, _name in settings.LANGUAGES] == ["en"]
+    assert settings.LANGUAGES == [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
 
 
 # Numbers, folders and the README's table

@@ -17,7 +17,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from catalog.models import Provision, ProvisionVersion, format_date
+from catalog.models import Provision, ProvisionVersion, format_date, language_texts_prefetch
 from catalog.selectors import CatalogOnDate, catalog_on
 
 from ..models import (
@@ -345,9 +345,9 @@ def latest_changes_request(application: Application) -> ApplicantMessage | None:
 
 def review_screen(application: Application, *, today: datetime.date, notes_page: int = 1) -> ReviewScreen:
     claims = list(
-        application.claims.select_related("provision__act", "provision_version__introduced_by", "verdict_by").order_by(
-            "provision__appendix", "provision__paragraph"
-        )
+        application.claims.select_related("provision__act", "provision_version__introduced_by", "verdict_by")
+        .prefetch_related(*language_texts_prefetch("provision_version__texts"))
+        .order_by("provision__appendix", "provision__paragraph")
     )
     certificates = list(application.certificates.select_related("verified_by"))
     versions_by_provision: dict[int, list[ProvisionVersion]] = {}

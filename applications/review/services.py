@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from catalog.models import format_date
 from catalog.selectors import CRITERIA_NONE_SET, CRITERIA_NOT_RECORDED, CatalogOnDate, catalog_on
 
+from .. import decision_chain
 from ..applicant.services import application_submit, certificate_attach, new_draft
 from ..models import (
     ActivityClaim,
@@ -409,6 +410,8 @@ def _frozen_activity(claim: ActivityClaim) -> dict:
         "text": version.text,
         "text_recorded": version.text_recorded,
         "footnote": version.footnote,
+        # Every language recorded at the time (the official Kazakh and Russian texts), frozen with the decision.
+        "texts": version.language_texts(),
         "introduced_by": version.introduced_by.code,
         "in_force_from": version.in_force_from.isoformat(),
         "explanation": claim.explanation,
@@ -418,9 +421,9 @@ def _frozen_activity(claim: ActivityClaim) -> dict:
 
 def decision_context(application: Application) -> tuple[list[ActivityClaim], list[Certificate], CatalogOnDate]:
     claims = list(
-        application.claims.select_related("provision", "provision_version__introduced_by").order_by(
-            "provision__appendix", "provision__paragraph"
-        )
+        application.claims.select_related("provision", "provision_version__introduced_by")
+        .prefetch_related("provision_version__texts")  # every language, for the decision's frozen copy
+        .order_by("provision__appendix", "provision__paragraph")
     )
     certificates = list(application.certificates.all())
     return claims, certificates, catalog_on(application.reference_date)
@@ -469,6 +472,8 @@ def decision_record(
         own_production_finding=finding,
     )
     decision.freeze_parties(organisation=application.organisation, decided_by=user)
+    decision_chain.lock_chain()
+    decision_chain.seal(decision, reference=application.reference, model=Decision)
     reason = _("Decision recorded: approved") if outcome == Outcome.APPROVED else _("Decision recorded: rejected")
     save_with_history(decision, user=user, reason=reason, force_insert=True)
     body = reasons or _("Your application has been approved.")

@@ -26,6 +26,9 @@ ITEM_KEYS = {
     "text",
     "text_recorded",
     "footnote",
+    "language",
+    "official",
+    "language_notice",
     "in_force_from",
     "in_force_until",
     "introduced_by",
@@ -43,8 +46,9 @@ def test_the_shape_and_values_on_31_12_2025(client):
     assert response["Content-Type"] == "application/json"
     data = response.json()
     assert set(data) == {
-        "on", "in_force", "notice", "act", "activities", "own_production_criteria", "own_production_criteria_state",
-        "own_production_criteria_notice", "checked_against_official_publication", "checked_sentence",
+        "on", "language", "in_force", "notice", "act", "activities", "own_production_criteria",
+        "own_production_criteria_state", "own_production_criteria_notice", "checked_against_official_publication",
+        "checked_sentence",
     }  # fmt: skip
     assert data["own_production_criteria_state"] == "listed"
     assert data["own_production_criteria_notice"] is None
@@ -98,6 +102,9 @@ def test_text_is_null_where_the_wording_is_not_recorded(client):
             "text": None,
             "text_recorded": False,
             "footnote": None,
+            "language": "en",
+            "official": False,
+            "language_notice": None,
             "in_force_from": "2019-04-27",
             "in_force_until": "2022-04-30",
             "introduced_by": "37/RD",
@@ -109,6 +116,7 @@ def test_nothing_in_force_from_01_01_2026(client):
     data = get(client, "2026-01-01").json()
     assert data == {
         "on": "2026-01-01",
+        "language": "en",
         "in_force": False,
         "notice": "No list is in force on 01.01.2026: order 37/RD was abrogated by order 521/NK with effect from "
         "01.01.2026, and no successor list has been entered.",

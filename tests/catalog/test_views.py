@@ -275,8 +275,9 @@ def act_rows(response) -> dict[str, str]:
             "01.01.2026",
             {
                 "37/RD": "Abrogated by 521/NK from 01.01.2026",
-                "130/NK": "Amendment to 37/RD, in effect",
-                "413/NK": "Amendment to 37/RD, in effect",
+                # What they amended went with the act: never "in effect" after it.
+                "130/NK": "Amendment to 37/RD; the amended act abrogated from 01.01.2026",
+                "413/NK": "Amendment to 37/RD; the amended act abrogated from 01.01.2026",
                 "521/NK": "Abrogation of 37/RD, in effect",
             },
         ),
@@ -298,6 +299,19 @@ def test_the_acts_page_shows_an_expiry(client, today_is):
     today_is("02.01.2029")
     LegalActFactory(code="2/TEST", effective_from=datetime.date(2026, 3, 1), valid_until=datetime.date(2029, 1, 1))
     assert act_rows(client.get("/catalog/acts/"))["2/TEST"] == "Expired on 01.01.2029"
+
+
+def test_no_catalog_page_says_until_twice(client, today_is):
+    # "until until further notice" came from putting a period's end ("until further notice") after "until".
+    from catalog.models import Provision
+
+    today_is("31.12.2025")
+    pages = ["/catalog/acts/", "/catalog/compare/?from=30.09.2023&to=01.01.2026"]
+    pages += [f"/catalog/?on={day}" for day in ("01.05.2019", "01.06.2022", "10.10.2023", "31.12.2025", "01.01.2026")]
+    pages += [f"/catalog/provisions/{pk}/" for pk in Provision.objects.values_list("pk", flat=True)]
+    for page in pages:
+        text = " ".join(text_of(client.get(page)).split())
+        assert "until until" not in text.lower(), page
 
 
 def test_the_acts_page_query_count_does_not_grow_with_acts(client, django_assert_num_queries):

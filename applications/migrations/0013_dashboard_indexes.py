@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0010_notification_kinds_of_merged_branches"),
+        ("applications", "0012_catalog_change_effects_append_only_declared"),
         ("catalog", "0005_catalog_history_append_only_declared_with_pgtrigger"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

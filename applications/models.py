@@ -763,6 +763,21 @@ class StaffEventQuerySet(models.QuerySet):
         """Not yet in any e-mail, oldest first."""
         return self.filter(notification__isnull=True).order_by("created_at", "pk")
 
+    def to_tell(self, user) -> list:
+        """`user`'s untold events, locked until the e-mail that tells them is written, with what it says."""
+        return list(
+            self.untold()
+            .filter(user=user)
+            .select_for_update(of=("self",))
+            .select_related(
+                "application__organisation",
+                "certificate",
+                "actor",
+                "catalog_effect__change__amends",
+                "catalog_effect__change__target_act",
+            )
+        )
+
 
 class StaffEvent(models.Model):
     """Something one member of staff must be told about, written in the transaction of the change that causes

@@ -385,18 +385,7 @@ def staff_events_tell(user_id: int) -> Notification | None:
         user = get_user_model().objects.filter(pk=user_id).first()
         if user is None or wants_digest_only(user):
             return None
-        events = list(
-            StaffEvent.objects.untold()
-            .filter(user=user)
-            .select_for_update(of=("self",))
-            .select_related(
-                "application__organisation",
-                "certificate",
-                "actor",
-                "catalog_effect__change__amends",
-                "catalog_effect__change__target_act",
-            )
-        )
+        events = StaffEvent.objects.to_tell(user)
         if not events:
             return None
         today = timezone.localdate()

@@ -144,6 +144,18 @@ def celery_beat(queue: str, **env: str):
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request by a Kazakh- or Russian-reading account activates
+    theirs in the thread (as LocaleMiddleware does for every request), and a later test calling a service
+    directly would read its messages in that language."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: a rolled-back test's rows can come back with the same ids (SQLite),
     and so with the same catalog revision (catalog.selectors.catalog_revision) as answers it cached."""

@@ -256,7 +256,7 @@ def test_a_successor_list_entered_by_one_editor_and_published_by_another(on_2_fe
     assert_accessible(applicant_page)
     applicant_page.get_by_label(re.compile("I confirm that the information in this application is true")).check()
     applicant_page.get_by_role("button", name="Submit application").click()
-    expect(applicant_page.get_by_role("alert").filter(has_text="is submitted")).to_contain_text(
+    expect(applicant_page.get_by_role("heading", level=1)).to_contain_text(
         f"Application {draft.reference} is submitted."
     )
     screenshot(applicant_page, "workbench-11-submitted-under-the-new-list")

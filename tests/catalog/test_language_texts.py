@@ -157,3 +157,16 @@ def test_only_catalog_editors_record_official_texts(client, rev, member):
         response = client.get(add)
         assert response.status_code in (302, 403)
     assert not ProvisionVersionText.objects.exists()
+
+
+def test_the_applicant_s_answers_quote_the_wording_in_their_language(member, organisation):
+    application = submitted_application(organisation=organisation, user=member, on=datetime.date(2025, 3, 3))
+    version = application.claims.order_by("provision__paragraph").first().provision_version
+    ProvisionVersionText.objects.create(version=version, language="ru", text=RU_TEXT)
+    detail = reverse("applications:detail", args=[application.reference])
+    for language, expected, absent in (("ru", RU_TEXT, version.text), ("kk", KK_MISSING, RU_TEXT)):
+        client = Client(HTTP_ACCEPT_LANGUAGE=language)
+        client.force_login(member)
+        content = client.get(detail).content.decode()
+        assert expected in content, language
+        assert absent not in content or language == "kk", language

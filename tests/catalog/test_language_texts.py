@@ -170,3 +170,14 @@ def test_the_applicant_s_answers_quote_the_wording_in_their_language(member, org
         content = client.get(detail).content.decode()
         assert expected in content, language
         assert absent not in content or language == "kk", language
+
+
+def test_a_wording_s_admin_page_leads_the_editor_to_its_official_texts(client, editor):
+    version = first_activity()
+    recorded = ProvisionVersionText.objects.create(version=version, language="ru", text=RU_TEXT)
+    client.force_login(editor)
+    content = client.get(reverse("admin:catalog_provisionversion_change", args=[version.pk])).content.decode()
+    assert f"{reverse('admin:catalog_provisionversiontext_add')}?version={version.pk}" in content
+    assert reverse("admin:catalog_provisionversiontext_change", args=[recorded.pk]) in content
+    add = client.get(reverse("admin:catalog_provisionversiontext_add"), {"version": version.pk})
+    assert add.status_code == 200 and f'value="{version.pk}" selected' in add.content.decode()

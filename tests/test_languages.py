@@ -128,3 +128,16 @@ def test_each_member_of_an_organisation_is_written_to_in_their_language(member, 
         ("ru@example.com",): f"Заявка {application.reference} получена",
         ("member@example.com",): f"Application {application.reference} received",
     }
+
+
+def test_account_e_mails_go_out_in_the_language_the_person_was_reading(client):
+    """Signing up in Kazakh: the e-mail that confirms the address is in Kazakh (the account has no choice yet)."""
+    password = "Qazaq-steppe-eagle-2025!"
+    response = client.post(
+        "/accounts/signup/",
+        {"email": "aigerim@qazaqcode.kz", "password1": password, "password2": password},
+        HTTP_ACCEPT_LANGUAGE="kk",
+    )
+    assert "Поштаңызды тексеріңіз" in response.content.decode()  # "Check your e-mail", in Kazakh
+    written = Notification.objects.get(recipients=["aigerim@qazaqcode.kz"])
+    assert written.subject == "Astana Hub өтінімдерді қарау жүйесі үшін электрондық пошта мекенжайыңызды растаңыз"

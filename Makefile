@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEV_ENV := DJANGO_DEBUG=true
 
-.PHONY: run test test-fast e2e lint format install clean bench messages
+.PHONY: run test test-fast e2e lint format install clean bench loadtest messages
 
 $(VENV)/.stamp-requirements: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ format: install
 # under .bench/, or PostgreSQL databases <name>_bench_small/_large when DATABASE_URL points there.
 bench: install
 	$(PY) tests/perf/bench.py
+
+# Capacity on this machine (tests/perf/loadtest.py; not part of `make test`): gunicorn (3 sync workers) on
+# PostgreSQL with a Celery worker on Redis, locust for 60 s. DATABASE_URL and REDIS_URL as in the README.
+loadtest: install
+	$(PY) tests/perf/loadtest.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles test-artifacts db.sqlite3 private_media

@@ -6,6 +6,7 @@ admin: they are private and served only through the application's scan view.
 """
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import models
@@ -174,6 +175,21 @@ class StaffEventAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_filter = ["kind", ("notification", admin.EmptyFieldListFilter)]
     list_select_related = ["user", "application", "notification"]
     search_fields = ["application__reference", "user__email"]
+
+
+@admin.register(models.CatalogChangeEffect)
+class CatalogChangeEffectAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Open applications a published change to the catalog touched, and what it did to each claimed wording."""
+
+    list_display = ["application", "change", "created_at"]
+    list_select_related = ["application", "change__amends", "change__target_act"]
+    search_fields = ["application__reference", "change__code"]
+    fields = ["application", "change", "what_it_did", "created_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("what it did to the claimed wordings"))
+    def what_it_did(self, effect):
+        return " ".join(effect.sentences)
 
 
 @admin.register(models.PeriodicRun)

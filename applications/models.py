@@ -36,6 +36,14 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(memberships__user=user)
 
 
+# The longest free text each box takes (forms refuse more, beside the field, keeping what was typed): generous
+# for what a person writes, short of a pasted document. An address is a few lines; an explanation, a note or a
+# message a few paragraphs.
+ADDRESS_MAX = 500
+GOODS_MAX = 2000
+TEXT_MAX = 4000
+
+
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=255)
     bin = models.CharField(
@@ -46,6 +54,8 @@ class Organisation(models.Model):
         help_text=_("Business identification number: 12 digits."),
         error_messages={"unique": _("An organisation with this BIN is already registered.")},
     )
+    # At most ADDRESS_MAX characters, checked by the form (applicant/forms.OrganisationForm): a max_length here
+    # would make SQLite rebuild the table, dropping the name search's triggers (migration 0008).
     legal_address = models.TextField(_("legal address"))
     director = models.CharField(_("director"), max_length=255)
     contact_email = models.EmailField(_("contact e-mail"))
@@ -296,7 +306,7 @@ def check_fields():
     """The fields of a reviewer's check that go with its outcome (review/services.Check): an internal note,
     who checked and when; empty until then."""
     return (
-        models.TextField(_("internal note"), blank=True),
+        models.TextField(_("internal note"), blank=True, max_length=TEXT_MAX),
         models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"),
         models.DateTimeField(null=True, blank=True),
     )
@@ -324,6 +334,7 @@ class ActivityClaim(models.Model):
     )
     explanation = models.TextField(
         _("what the company does in this activity"),
+        max_length=TEXT_MAX,
         help_text=_("What the company does, its main products or services."),
     )
     verdict = models.CharField(_("verdict"), max_length=16, choices=Verdict.choices, default=Verdict.PENDING)
@@ -367,7 +378,7 @@ class Certificate(models.Model):
     issued_on = models.DateField(_("issued on"))
     valid_until = models.DateField(_("valid until"))
     issuer = models.CharField(_("issued by"), max_length=255)
-    goods = models.TextField(_("goods covered"))
+    goods = models.TextField(_("goods covered"), max_length=GOODS_MAX)
     scan = models.FileField(_("scan (PDF)"), upload_to=scan_upload_to)
     scan_name = models.CharField(_("file name"), max_length=255, blank=True)
     scan_size = models.PositiveIntegerField(_("file size"), default=0)
@@ -434,7 +445,7 @@ class Decision(models.Model):
 
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="decision")
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
-    reasons = models.TextField(_("reasons"), blank=True)
+    reasons = models.TextField(_("reasons"), blank=True, max_length=TEXT_MAX)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(_("decided at"))
     act = models.ForeignKey(LegalAct, on_delete=models.PROTECT, related_name="+")
@@ -457,6 +468,9 @@ class Decision(models.Model):
     addressee_email = models.CharField(_("contact e-mail (as decided)"), max_length=254, blank=True)
     addressee_phone = models.CharField(_("contact phone (as decided)"), max_length=32, blank=True)
     decided_by_name = models.CharField(_("decided by (name as decided)"), max_length=255, blank=True)
+    # Tamper evidence (applications/decision_chain.py): SHA-256 of the frozen content and of the hash before it.
+    previous_hash = models.CharField(_("hash of the previous decision"), max_length=64, blank=True)
+    content_hash = models.CharField(_("record hash (SHA-256)"), max_length=64, blank=True)
     history = HistoricalRecords()
 
     objects = DecisionQuerySet.as_manager()
@@ -537,7 +551,7 @@ class InternalNote(Written):
     """Staff-only words about an application. Never shown to the applicant."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="internal_notes")
-    body = models.TextField(_("note"))
+    body = models.TextField(_("note"), max_length=TEXT_MAX)
 
     class Meta(Written.Meta):
         verbose_name = _("internal note")
@@ -557,7 +571,7 @@ class ApplicantMessage(Written):
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="messages")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    body = models.TextField(_("message"))
+    body = models.TextField(_("message"), max_length=TEXT_MAX)
     # For a request for changes: the applicant's answers at that moment, so that a resubmission's
     # changed answers can be highlighted. {"claims": {provision_id: explanation}, "certificates": [...], ...}
     snapshot = models.JSONField(default=dict, blank=True)

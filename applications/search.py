@@ -6,7 +6,7 @@
 - Anything else: the organisation's name. On SQLite, each word as the start of a word of the name, through an
   FTS5 index (applications_organisation_fts, kept by triggers: migration 0008), so "soft" finds «Softline
   Kazakhstan» and "астана код" finds «Код Астаны» (case folded in every script). On PostgreSQL, the text
-  anywhere in the name (`icontains`), through a pg_trgm GIN index on UPPER(name).
+  each word anywhere in the name (`icontains`), through a pg_trgm GIN index on UPPER(name).
 """
 
 import re
@@ -30,15 +30,15 @@ def _prefix(field: str, value: str) -> Q:
 
 def organisations_named(text: str):
     """The ids of organisations whose name matches `text`, as a subquery."""
+    words = WORD.findall(text)
+    if not words:
+        return Organisation.objects.none().values("pk")
     if connection.vendor == "sqlite":
-        words = WORD.findall(text)
-        if not words:
-            return Organisation.objects.none().values("pk")
         match = " ".join(f'"{word}"*' for word in words)  # quoted: never FTS5 syntax, whatever was typed
         return Organisation.objects.filter(
             pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
         ).values("pk")
-    return Organisation.objects.filter(name__icontains=text).values("pk")
+    return Organisation.objects.filter(*(Q(name__icontains=word) for word in words)).values("pk")
 
 
 def application_search(text: str) -> Q:

@@ -92,6 +92,12 @@ def remove_old_exports() -> int:
     return watches.exports_remove_old()
 
 
+@periodic("applications.refresh_planner_statistics")
+def refresh_planner_statistics() -> bool:
+    """Nightly: the SQLite query planner's statistics (PostgreSQL keeps its own)."""
+    return watches.planner_statistics_refresh()
+
+
 @shared_task(name="applications.export_decisions")
 def export_decisions(export_id: str) -> str:
     """Write a large export of decisions, noting its progress (applications/exports.py)."""

@@ -358,3 +358,17 @@ def exports_remove_old(*, now: datetime.datetime | None = None) -> int:
         export.delete()
         removed += 1
     return removed
+
+
+# --- nightly: the query planner's statistics ------------------------------------------------------------------
+
+
+def planner_statistics_refresh() -> bool:
+    """SQLite chooses an index by its statistics (sqlite_stat1), which only ANALYZE writes: without them the
+    queue's search and status filters read every application at park scale (issue 13). PostgreSQL's autovacuum
+    keeps its own. Returns whether statistics were written."""
+    if connection.vendor != "sqlite":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return True

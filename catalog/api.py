@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from .dates import parse_date
 from .models import ProvisionVersion
-from .selectors import catalog_on, latest_publication_check, publication_check_sentence
+from .selectors import cached_answer, catalog_on, latest_publication_check, publication_check_sentence
 
 
 def _iso(value):
@@ -55,36 +55,39 @@ def _catalog_json(request, language: str):
         on = parse_date(raw) if raw else timezone.localdate()
     except ValueError as error:
         return JsonResponse({"error": str(error)}, status=400, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        cached_answer("api", on, lambda: _answer(on, language)), json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def _answer(on, language: str) -> dict:
     result = catalog_on(on)
     act = result.act
     check = latest_publication_check()
-    return JsonResponse(
-        {
-            "on": on.isoformat(),
-            "language": language,
-            "in_force": result.in_force,
-            "notice": result.notice or None,
-            "checked_against_official_publication": None
-            if check is None
-            else {"on": check.checked_on.isoformat(), "by": check.shown_name},
-            "checked_sentence": publication_check_sentence(check),
-            "act": None
-            if act is None
-            else {
-                "code": act.code,
-                "title": act.title or None,
-                "effective_from": _iso(act.effective_from),
-                "effective_from_confirmed": act.effective_from_confirmed,
-                "valid_until": _iso(act.valid_until),
-                "abrogated_from": _iso(act.abrogated_from),
-                "abrogated_by": act.abrogated_by.code if act.abrogated_by else None,
-                "sets_no_own_production_criteria": act.sets_no_own_production_criteria,
-            },
-            "activities": [_item(v, language) for v in result.activities],
-            "own_production_criteria": [_item(v, language) for v in result.own_production_criteria],
-            # "listed", "not_recorded", "none_set" (the list sets none) or "no_list"; see CatalogOnDate.
-            "own_production_criteria_state": result.criteria_state,
-            "own_production_criteria_notice": result.criteria_notice or None,
+    return {
+        "on": on.isoformat(),
+        "language": language,
+        "in_force": result.in_force,
+        "notice": result.notice or None,
+        "checked_against_official_publication": None
+        if check is None
+        else {"on": check.checked_on.isoformat(), "by": check.shown_name},
+        "checked_sentence": publication_check_sentence(check),
+        "act": None
+        if act is None
+        else {
+            "code": act.code,
+            "title": act.title or None,
+            "effective_from": _iso(act.effective_from),
+            "effective_from_confirmed": act.effective_from_confirmed,
+            "valid_until": _iso(act.valid_until),
+            "abrogated_from": _iso(act.abrogated_from),
+            "abrogated_by": act.abrogated_by.code if act.abrogated_by else None,
+            "sets_no_own_production_criteria": act.sets_no_own_production_criteria,
         },
-        json_dumps_params={"ensure_ascii": False},
-    )
+        "activities": [_item(v, language) for v in result.activities],
+        "own_production_criteria": [_item(v, language) for v in result.own_production_criteria],
+        # "listed", "not_recorded", "none_set" (the list sets none) or "no_list"; see CatalogOnDate.
+        "own_production_criteria_state": result.criteria_state,
+        "own_production_criteria_notice": result.criteria_notice or None,
+    }

@@ -3,9 +3,12 @@
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+from django.db import connection
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .models import LegalAct, ProvisionVersion, PublicationCheck, format_date
+from .models import LegalAct, Provision, ProvisionVersion, ProvisionVersionText, PublicationCheck, format_date
 
 # What a point-in-time answer says about the criteria of own production (CatalogOnDate.criteria_state).
 CRITERIA_LISTED = "listed"  # criteria in force, their text recorded: check certificates against them
@@ -267,6 +270,20 @@ def acts_with_status(today: datetime.date) -> list[dict]:
                 }
             else:
                 status = _("Expired on %(date)s") % {"date": format_date(act.valid_until)}
+        elif act.kind == LegalAct.Kind.AMENDMENT and act.amends and act.amends.ends_on and today >= act.amends.ends_on:
+            # An amendment lives in the act it amends: once that act is abrogated (or expired), so is what the
+            # amendment changed in it.
+            amended = act.amends
+            if amended.abrogated_from and amended.ends_on == amended.abrogated_from:
+                status = _("Amendment to %(code)s; the amended act abrogated from %(date)s") % {
+                    "code": amended.code,
+                    "date": format_date(amended.abrogated_from),
+                }
+            else:
+                status = _("Amendment to %(code)s; the amended act expired on %(date)s") % {
+                    "code": amended.code,
+                    "date": format_date(amended.ends_on),
+                }
         elif act.kind == LegalAct.Kind.AMENDMENT:
             status = (
                 _("Amendment to %(code)s, in effect")
@@ -297,3 +314,36 @@ def publication_check_sentence(check: PublicationCheck | None) -> str:
         "date": format_date(check.checked_on),
         "name": check.shown_name,
     }
+
+
+# --- cached answers -----------------------------------------------------------------------------------------
+
+# The public catalog page and API are asked far more often than the catalog changes (only when an editor
+# publishes a change, corrects a record or records a check): their answers for a date are cached, keyed by the
+# catalog's revision, so that any change drops them, in every process, whatever cache is configured.
+CATALOG_CACHE_SECONDS = 24 * 60 * 60
+
+
+def catalog_revision() -> str:
+    """Moves whenever the catalog changes: the latest row of each catalog table and of its history (every
+    publication, correction, check and deletion writes one), and the latest migration. One query (each part
+    reads the end of a primary key index)."""
+    quote = connection.ops.quote_name
+    parts = []
+    for model in (LegalAct, Provision, ProvisionVersion, ProvisionVersionText, PublicationCheck):
+        parts.append(f"(SELECT MAX(id) FROM {quote(model._meta.db_table)})")
+        parts.append(f"(SELECT MAX(history_id) FROM {quote(model.history.model._meta.db_table)})")
+    parts.append(f"(SELECT MAX(id) FROM {quote('django_migrations')})")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        return "-".join(str(value) for value in cursor.fetchone())
+
+
+def cached_answer(kind: str, on: datetime.date, build):
+    """`build()` for the catalog on `on` in the current language, from the cache while the catalog is unchanged."""
+    key = f"catalog:{kind}:{on.isoformat()}:{get_language()}:{catalog_revision()}"
+    answer = cache.get(key)
+    if answer is None:
+        answer = build()
+        cache.set(key, answer, CATALOG_CACHE_SECONDS)
+    return answer

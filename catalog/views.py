@@ -8,6 +8,7 @@ from .dates import parse_date
 from .models import Provision, format_date
 from .selectors import (
     acts_with_status,
+    cached_answer,
     catalog_on,
     compare_catalog,
     latest_publication_check,
@@ -18,7 +19,7 @@ from .selectors import (
 
 def _render(request, template: str, context: dict):
     """Every catalog page says when the catalog was last checked against the official publication, and by whom."""
-    check = latest_publication_check()
+    check = context.pop("publication_check") if "publication_check" in context else latest_publication_check()
     return render(
         request,
         template,
@@ -40,10 +41,18 @@ def _date_param(request, name: str, default: datetime.date) -> tuple[datetime.da
 def catalog_on_date(request):
     today = timezone.localdate()
     on, raw, error = _date_param(request, "on", today)
+    catalog, check = cached_answer("page", on, lambda: (catalog_on(on), latest_publication_check()))
     return _render(
         request,
         "catalog/catalog_on_date.html",
-        {"catalog": catalog_on(on), "today": today, "is_today": on == today, "typed": raw, "error": error},
+        {
+            "catalog": catalog,
+            "publication_check": check,
+            "today": today,
+            "is_today": on == today,
+            "typed": raw,
+            "error": error,
+        },
     )
 
 

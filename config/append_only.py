@@ -25,6 +25,7 @@ RECORD_MODELS = [
     "applications.ApplicantMessage",
     "applications.ConflictDeclaration",
     "applications.Notification",
+    "applications.CatalogChangeEffect",
 ]
 
 # The outbox: sending sets sent_at, attempts and last_error while the row is unsent; once sent, nothing changes,

@@ -28,6 +28,11 @@ app.conf.beat_schedule = {
     # Nightly: history rows that record no change (never decisions'), and exports older than a week.
     "clean-history": {"task": "applications.clean_history", "schedule": crontab(hour=2, minute=30)},
     "remove-old-exports": {"task": "applications.remove_old_exports", "schedule": crontab(hour=3, minute=0)},
+    # Nightly, on SQLite: the query planner's statistics, without which it picks slow plans at park scale.
+    "refresh-planner-statistics": {
+        "task": "applications.refresh_planner_statistics",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 

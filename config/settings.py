@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "pgtrigger",
     "catalog",
     "applications",
@@ -96,6 +98,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "applications.two_factor.StaffTwoFactorMiddleware",
     "applications.languages.AccountLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -286,3 +290,8 @@ AXES_USERNAME_CALLABLE = "applications.applicant.accounts.login_username"
 AXES_CLIENT_IP_CALLABLE = "applications.applicant.accounts.client_ip"
 AXES_LOCKOUT_CALLABLE = "applications.applicant.views.login_locked"
 CLIENT_IP_HEADER = os.environ.get("DJANGO_CLIENT_IP_HEADER", "").strip().upper().replace("-", "_")
+
+# Two-factor sign-in for staff (applications/two_factor.py): reviewers, lead reviewers, catalog editors and
+# admins type a code from an authenticator app after their password. Required in production, offered otherwise.
+STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = "Astana Hub review"

@@ -144,6 +144,27 @@ def celery_beat(queue: str, **env: str):
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request by a Kazakh- or Russian-reading account activates
+    theirs in the thread (as LocaleMiddleware does for every request), and a later test calling a service
+    directly would read its messages in that language."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: a rolled-back test's rows can come back with the same ids (SQLite),
+    and so with the same catalog revision (catalog.selectors.catalog_revision) as answers it cached."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def tasks_in_process(request):
     """Celery tasks run in the test's own process, as in `make run`, even where REDIS_URL is set (CI): a task
     queued on Redis would wait there for a worker that never comes, or reach a worker with another database.

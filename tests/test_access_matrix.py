@@ -60,6 +60,8 @@ ACCESS = {
     "applications:invitation_accept": (PUBLIC, 302, None),  # a made-up token: back home with a message
     "applications:email_verify_link": (PUBLIC, 302, None),  # a made-up token: to "Your account" with a message
     "applications:email_verify": (SIGNED_IN, 200, "Your account"),
+    "applications:two_factor_enrol": (SIGNED_IN, 200, "Set up two-factor sign-in"),  # offered to all, asked of staff
+    "applications:two_factor_verify": (SIGNED_IN, 200, "Type your code"),
     "logout": (PUBLIC, 405, None),  # Django 5 logs out on POST only
     "password_reset": (PUBLIC, 200, "password"),
     "password_reset_done": (PUBLIC, 200, None),
@@ -91,6 +93,7 @@ ACCESS = {
     "applications:certificate_remove": (APPLICATION, 405, None),
     "applications:check": (APPLICATION, 200, "We build and sell software for paragraph 2."),
     "applications:declaration": (APPLICATION, 200, "draft.reference"),
+    "applications:submitted": (APPLICATION, 302, None),  # the draft is not submitted: back to the task list
     "applications:withdraw": (APPLICATION, 200, "draft.reference"),
     "applications:scan": (APPLICATION, 200, None),
     # The reviewers' side.

@@ -282,3 +282,119 @@ def test_paper_registration_in_the_future_is_refused_when_posted_too(rev_client,
     assert_kept(html, "15.06.2025")
     assert_beside(html, "received_on", "The date received cannot be in the future: today is 02.06.2025.")
     assert not Application.objects.filter(received_by_other_channel=True).exists()
+
+
+# --- 5,000 characters where a few lines are meant --------------------------------------------------------
+# One unbroken "word": refused beside its box with the limit and the length, and kept as typed (the page then
+# wraps it: static/css/site.css, overflow-wrap).
+
+LONG = "W" * 5000
+
+
+def too_long(limit: int) -> str:
+    return f"Ensure this value has at most {limit} characters (it has 5000)."
+
+
+def assert_beside_long(html: str, marker: str, message: str) -> None:
+    """As assert_beside, the block reaching past the 5,000 characters kept in the box (`marker`: its name= or id=)."""
+    at = html.find(marker)
+    assert at >= 0, f"no {marker}"
+    block = html[max(0, at - NEAR) : at + len(LONG) + NEAR]
+    assert escape(message) in block, f"{message!r} is not beside {marker}"
+    assert "is-invalid" in block or 'aria-invalid="true"' in block, f"{marker} is not marked invalid"
+
+
+def test_an_address_of_5000_characters_is_refused_beside_it_and_kept(member_client):
+    typed = {
+        "name": "Typed Name LLP",
+        "bin": "940140000385",
+        "legal_address": LONG,
+        "director": "Typed Director",
+        "contact_email": "typed@example.kz",
+        "contact_phone": "+7 7172 123456",
+    }
+    response = member_client.post(reverse("applications:organisation_create"), typed)
+    html = response.content.decode()
+    assert_kept(html, LONG)
+    assert_beside_long(html, 'name="legal_address"', too_long(500))
+
+
+def test_an_explanation_of_5000_characters_is_refused_beside_it_and_kept(member_client, draft):
+    p3 = provision(3)
+    response = member_client.post(
+        reverse("applications:activities", args=[draft.reference]),
+        {f"tick_{p3.pk}": "on", f"explanation_{p3.pk}": LONG},
+    )
+    html = response.content.decode()
+    assert_kept(html, LONG)
+    assert_beside_long(html, f'name="explanation_{p3.pk}"', too_long(4000))
+
+
+@pytest.mark.parametrize(("field", "limit"), [("goods", 2000), ("number", 64), ("issuer", 255)])
+def test_certificate_texts_of_5000_characters_are_refused_beside_them_and_kept(member_client, draft, field, limit):
+    data = {
+        "kind": "industrial",
+        "number": "IND-1",
+        "issued_on": "15.03.2024",
+        "valid_until": "14.03.2027",
+        "issuer": "Chamber",
+        "goods": "Routers",
+        field: LONG,
+        "scan": SimpleUploadedFile("c.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
+    }
+    response = member_client.post(reverse("applications:certificates", args=[draft.reference]), data)
+    html = response.content.decode()
+    assert_kept(html, LONG)
+    assert_beside_long(html, f'name="{field}"', too_long(limit))
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "form", "field"),
+    [
+        ("note_add", {"body": LONG}, "note_form", 'id="id_note_body"'),
+        ("message_send", {"body": LONG}, "message_form", 'id="id_message_body"'),
+        ("request_changes", {"message": LONG}, "request_changes_form", 'name="message"'),
+        ("decide", {"outcome": "rejected", "reasons": LONG}, "decision_form", 'name="reasons"'),
+    ],
+)
+def test_reviewers_texts_of_5000_characters_are_refused_beside_the_box_and_kept(
+    rev_client, in_review, name, data, form, field
+):
+    response = rev_client.post(reverse(f"review:{name}", args=[in_review.reference]), data)
+    assert response.status_code == 422
+    assert list(response.context[form].errors.values()) == [[too_long(4000)]]
+    html = response.content.decode()
+    assert_kept(html, LONG)
+    assert_beside_long(html, field, too_long(4000))
+    assert not hasattr(Application.objects.get(pk=in_review.pk), "decision")
+
+
+def test_a_verdict_note_of_5000_characters_is_refused_beside_it_and_kept(rev_client, in_review):
+    claim = in_review.claims.order_by("pk").first()
+    prefix = f"claim-{claim.pk}"
+    response = rev_client.post(
+        reverse("review:claim_tick", args=[in_review.reference, claim.pk]),
+        {f"{prefix}-verdict": "not_confirmed", f"{prefix}-note": LONG},
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert_kept(html, LONG)
+    assert_beside_long(html, f'name="{prefix}-note"', too_long(4000))
+
+
+def test_a_paper_explanation_of_5000_characters_is_refused_beside_it_and_kept(rev_client, organisation):
+    p2 = provision(2)
+    response = rev_client.post(
+        reverse("review:register_received"),
+        {
+            "organisation": organisation.pk,
+            "received_on": "02.06.2025",
+            "eligibility_declared": "on",
+            f"explanation_{p2.pk}": LONG,
+        },
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert_kept(html, LONG)
+    assert_beside_long(html, f'name="explanation_{p2.pk}"', too_long(4000))
+    assert not Application.objects.filter(received_by_other_channel=True).exists()

@@ -8,14 +8,14 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.validators import RegexValidator
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog.models import format_date
 
-from ..models import Application, Certificate, Organisation
+from ..models import ADDRESS_MAX, TEXT_MAX, Application, Certificate, Organisation
 from ..validators import validate_bin, validate_pdf_scan
 from .accounts import password_reset_request
 from .services import normalise_email
@@ -136,6 +136,10 @@ class OrganisationForm(forms.ModelForm):
     def __init__(self, *args, bin_editable: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contact_phone"].validators.append(phone_validator)
+        address = self.fields["legal_address"]
+        address.max_length = ADDRESS_MAX
+        address.validators.append(MaxLengthValidator(ADDRESS_MAX))
+        address.widget.attrs["maxlength"] = str(ADDRESS_MAX)
         # Spaces typed between groups of digits are removed (clean_bin), so the length is checked after that.
         self.fields["bin"].validators = []
         self.fields["bin"].max_length = None
@@ -216,6 +220,7 @@ class ActivitiesForm(forms.Form):
             self.fields[f"explanation_{pid}"] = forms.CharField(
                 label=_("What the company does in this activity: its main products or services"),
                 required=False,
+                max_length=TEXT_MAX,
                 widget=forms.Textarea(attrs={"rows": 3}),
                 initial=chosen.get(pid, ""),
             )

@@ -357,21 +357,32 @@ def _require_eligible(application: Application) -> None:
 
 @transaction.atomic
 def application_eligibility_save(
-    *, application: Application, user: User, answers: dict[str, bool | None]
+    *, application: Application, user: User, answers: dict[str, bool | None], complete: bool = True
 ) -> Application:
-    """Record the eligibility declarations (None = not answered yet; partial answers are kept as a draft)."""
+    """Record the eligibility declarations (None = not answered yet; partial answers are kept as a draft).
+    `complete` is False when the form showed problems: the history then says the answers were kept as a
+    draft, never that the step was answered."""
     application = _editable(application, user)
     for name in Application.ELIGIBILITY_FIELDS:
         if name in answers:
             setattr(application, name, answers[name])
-    return save_with_history(application, user=user, reason=_("Eligibility answered"))
+    reason = (
+        _("Eligibility answered") if complete else _("Eligibility answers kept as a draft (the form showed problems)")
+    )
+    return save_with_history(application, user=user, reason=reason)
 
 
 @transaction.atomic
 def application_activities_save(
-    *, application: Application, user: User, choices: dict[int, str], today: datetime.date | None = None
+    *,
+    application: Application,
+    user: User,
+    choices: dict[int, str],
+    today: datetime.date | None = None,
+    complete: bool = True,
 ) -> Application:
     """Replace the claimed activities with `choices` (provision id -> explanation, possibly still empty).
+    `complete` is False when the form showed problems: the history says the choices were kept as a draft.
 
     Only provisions of Appendix 1 in force on the reference date can be chosen; when no list is in
     force then, nothing can be saved and the reason is given.
@@ -397,9 +408,10 @@ def application_activities_save(
         if claim.pk and claim.explanation == explanation:
             continue
         claim.explanation = explanation
-        save_with_history(claim, user=user, reason=_("Activity claimed"))
+        save_with_history(claim, user=user, reason=_("Activity claimed") if complete else _("Activity kept as a draft"))
     # The draft's own row records who last changed it and when (updated_at).
-    return save_with_history(application, user=user, reason=_("Activities chosen"))
+    reason = _("Activities chosen") if complete else _("Activities kept as a draft (the form showed problems)")
+    return save_with_history(application, user=user, reason=reason)
 
 
 @transaction.atomic

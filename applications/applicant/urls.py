@@ -16,6 +16,7 @@ application_patterns = [
     path("goods/certificates/<int:pk>/remove/", views.certificate_remove, name="certificate_remove"),
     path("check/", views.check_answers, name="check"),
     path("declaration/", views.declaration, name="declaration"),
+    path("submitted/", views.submitted, name="submitted"),
     path("withdraw/", views.withdraw, name="withdraw"),
     path("certificates/<int:pk>/scan/", views.scan, name="scan"),
     # Members of the organisation, and staff: what happened to it, and the decision letter.
@@ -31,6 +32,8 @@ urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/verify/", views.email_verify, name="email_verify"),
+    path("accounts/two-factor/", views.two_factor_enrol, name="two_factor_enrol"),
+    path("accounts/two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
     path("accounts/verify/<str:token>/", views.email_verify_link, name="email_verify_link"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     # Organisations.

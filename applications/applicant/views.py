@@ -5,6 +5,7 @@ organisation); the services decide what may change and refuse with DomainError, 
 """
 
 from functools import wraps
+from urllib.parse import quote as urlquote
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,13 +16,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from catalog.selectors import CRITERIA_NONE_SET, catalog_on
 
+from .. import two_factor
 from ..models import Application, Certificate, Decision, Organisation
 from ..permissions import (
     application_certificate,
@@ -35,7 +39,8 @@ from ..permissions import (
     scan_certificate,
 )
 from ..roles import roles_for
-from ..workflow import DomainError
+from ..workflow import AWAITING_PARK, DomainError
+from ..working_days import review_clock
 from . import accounts, selectors, services
 from .accounts import login_username
 from .forms import (
@@ -107,6 +112,37 @@ def login_locked(request, original_response=None, credentials=None):
     )
 
 
+@login_required
+def two_factor_enrol(request):
+    """A member of staff adds an authenticator app: the key to type in (or its otpauth address), then a first code."""
+    if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists() and not request.user.is_verified():
+        return redirect(f"{reverse('applications:two_factor_verify')}?next={urlquote(_safe_next(request))}")
+    device = two_factor.totp_device_start(user=request.user)
+    if request.method == "POST":
+        try:
+            two_factor.totp_device_confirm(request=request, device=device, token=request.POST.get("token", ""))
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Your authenticator app is set up. Each sign-in now asks for its code."))
+            return HttpResponseRedirect(_safe_next(request) or reverse("applications:home"))
+    context = {"secret": two_factor.totp_secret(device), "config_url": device.config_url, "next": _safe_next(request)}
+    return render(request, "registration/two_factor_enrol.html", context)
+
+
+@login_required
+def two_factor_verify(request):
+    """After the password, a member of staff types the code their authenticator app shows."""
+    if request.method == "POST":
+        try:
+            two_factor.totp_verify(request=request, token=request.POST.get("token", ""))
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            return HttpResponseRedirect(_safe_next(request) or reverse("applications:home"))
+    return render(request, "registration/two_factor_verify.html", {"next": _safe_next(request)})
+
+
 def signup(request):
     """Sign up: the same page whatever the address (accounts.account_sign_up); the account is used once its
     address is verified through the e-mailed link."""
@@ -169,7 +205,11 @@ def email_verify(request):
                 _("We have sent a new link to %(email)s. Check the spam folder too.") % {"email": request.user.email},
             )
         return redirect("applications:email_verify")
-    return render(request, "registration/email_verify.html", {"verified": email_verified(request.user)})
+    context = {
+        "verified": email_verified(request.user),
+        "may_enrol": two_factor.asks_for_a_second_factor(request.user),
+    }
+    return render(request, "registration/email_verify.html", context)
 
 
 def invitation_accept(request, token: str):
@@ -409,7 +449,9 @@ def eligibility(request, application: Application, context: dict):
         valid = form.is_valid()
         # Saved even when some answers are missing: a draft keeps what was typed.
         answers = form.answers()
-        application = services.application_eligibility_save(application=application, user=request.user, answers=answers)
+        application = services.application_eligibility_save(
+            application=application, user=request.user, answers=answers, complete=valid
+        )
         if valid and application.failed_eligibility:
             return redirect("applications:not_eligible", reference=application.reference)
         if valid:
@@ -443,7 +485,9 @@ def activities(request, application: Application, context: dict):
     )
     if request.method == "POST":
         valid = form.is_valid()
-        services.application_activities_save(application=application, user=request.user, choices=form.choices())
+        services.application_activities_save(
+            application=application, user=request.user, choices=form.choices(), complete=valid
+        )
         if valid:
             messages.success(request, _("Activities saved."))
             return _to_task_list(application)
@@ -515,13 +559,26 @@ def declaration(request, application: Application, context: dict):
         except DomainError as error:
             messages.error(request, error.message)  # shown here, beside the declaration: nothing was submitted
             return None
-        messages.success(
-            request,
-            _("Application %(reference)s is submitted. The park reviews it within 15 working days.")
-            % {"reference": application.reference},
-        )
-        return _to_task_list(application)
+        return redirect("applications:submitted", reference=application.reference)
     return None
+
+
+@login_required
+def submitted(request, reference: str):
+    """The confirmation after submitting (GOV.UK pattern): the reference number, what happens next and by when
+    (the one review clock, working_days.py), and a printable copy of everything submitted."""
+    application = member_application(
+        request.user,
+        reference,
+        selectors.application_with_answers(),
+    )
+    if application.status not in AWAITING_PARK:
+        return _to_task_list(application)  # a draft, or since decided or withdrawn: the application's own page
+    return render(
+        request,
+        "applications/applicant/submitted.html",
+        _context(application, clock=review_clock(application, timezone.localdate())),
+    )
 
 
 @login_required

@@ -1,7 +1,7 @@
 """The record is append-only by one mechanism: triggers declared on the models with django-pgtrigger
 (config/append_only.py), refusing UPDATE, DELETE and TRUNCATE on every history table, decisions, internal notes,
 messages to the applicant, declarations and sent notifications. The hand-written triggers of migrations 0002 and
-0004 (UPDATE and DELETE only, on seven tables) and their function are dropped first.
+0004 (UPDATE and DELETE only, on seven tables) are dropped first; their function in 0012.
 """
 
 import pgtrigger.compiler
@@ -24,7 +24,7 @@ def drop_hand_written(apps, schema_editor):
         return
     for table in OLD_TRIGGERS:
         schema_editor.execute(f'DROP TRIGGER IF EXISTS "{table}_append_only" ON "{table}"')
-    schema_editor.execute("DROP FUNCTION IF EXISTS applications_refuse_change()")
+    # The function stays until migration 0012: a sibling migration (0006_catalog_change_effects...) still uses it.
 
 
 class Migration(migrations.Migration):

@@ -11,16 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models import format_date
 
 from ..applicant.forms import CertificateForm, DDMMYYYYField
-from ..models import Export, Organisation, Outcome, Status
+from ..models import TEXT_MAX, Export, Organisation, Outcome, Status
 from ..permissions import assignable_reviewers
 from .selectors import ALL, OPEN, SORTS
 from .services import MAX_BATCH, NO_CONFLICT_STATEMENT, TICK, VERIFY, Check
 
 
-def text_field(label, *, rows: int, required_message=None) -> forms.CharField:
-    """A box for words; required when `required_message` says what to write."""
+def text_field(label, *, rows: int, required_message=None, max_length: int = TEXT_MAX) -> forms.CharField:
+    """A box for words, at most `max_length` characters; required when `required_message` says what to write."""
     return forms.CharField(
         label=label,
+        max_length=max_length,
         required=required_message is not None,
         widget=forms.Textarea(attrs={"rows": rows}),
         error_messages={"required": required_message} if required_message else None,

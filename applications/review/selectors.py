@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Upper
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -26,7 +27,6 @@ from ..models import (
     CatalogChangeEffect,
     Certificate,
     Decision,
-    InternalNote,
     Status,
 )
 from ..roles import LEAD_REVIEWERS, REVIEWERS
@@ -158,16 +158,77 @@ class BoundedPaginator(Paginator):
 class QueueRow:
     application: Application
     clock: ReviewClock | None  # None when the clock is not running
+    # Worked out once for the page, not by the template for each row (issue 13: the queue's own rendering).
+    url: str = ""
+    status_label: str = ""
 
 
 def queue_rows(applications, *, today: datetime.date) -> list[QueueRow]:
-    return [QueueRow(application, review_clock(application, today)) for application in applications]
+    placeholder = "REFERENCE"
+    address = reverse("review:application", args=[placeholder])
+    labels = {value: str(label) for value, label in Status.choices}
+    return [
+        QueueRow(
+            application,
+            review_clock(application, today),
+            url=address.replace(placeholder, application.reference),
+            status_label=labels.get(application.status, application.status),
+        )
+        for application in applications
+    ]
 
 
 def activity_choices() -> list[tuple[str, str]]:
     """Appendix 1 paragraphs of every list act, for the "activity claimed" filter. One query."""
     provisions = Provision.objects.filter(appendix=1).select_related("act").order_by("act__signed_on", "paragraph")
     return [(str(p.pk), f"{p.act.code} · {p.label}") for p in provisions]
+
+
+# --- long lists, newest first: internal notes, the timeline ---------------------------------------------------
+
+PER_PAGE = 50
+MAX_PAGE = 10_000
+
+
+def page_number(raw) -> int:
+    """A page number from the address; anything else (missing, hostile, oversized) is the first page."""
+    raw = str(raw or "")
+    return int(raw) if raw.isdigit() and 0 < len(raw) <= 5 and 1 <= int(raw) <= MAX_PAGE else 1
+
+
+@dataclass
+class NewestFirst:
+    """One page of a list newest first: `items`, and whether there are newer (previous) or older (next) pages.
+    Taking one row more than a page tells whether there is a next one: no count, no query more."""
+
+    items: list
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def previous_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def paged(self) -> bool:
+        return self.has_previous or self.has_next
+
+
+def newest_first_page(rows, number: int, per_page: int = PER_PAGE) -> NewestFirst:
+    """Page `number` of `rows` (a queryset or a list, already newest first)."""
+    start = (number - 1) * per_page
+    taken = list(rows[start : start + per_page + 1])
+    if not taken and number > 1:  # past the end (an old link): the first page
+        return newest_first_page(rows, 1, per_page)
+    return NewestFirst(items=taken[:per_page], number=number, has_next=len(taken) > per_page)
 
 
 # --- the review screen ----------------------------------------------------------------------------
@@ -212,7 +273,7 @@ class ReviewScreen:
     approval_problems: list[str]
     own_production: dict
     catalog_effects: list[CatalogChangeEffect]  # published catalog changes that moved a wording it pinned
-    internal_notes: list[InternalNote]
+    internal_notes: NewestFirst  # of InternalNote, PER_PAGE a page
     messages: list[ApplicantMessage]
     decision: Decision | None
 
@@ -282,7 +343,7 @@ def latest_changes_request(application: Application) -> ApplicantMessage | None:
     )
 
 
-def review_screen(application: Application, *, today: datetime.date) -> ReviewScreen:
+def review_screen(application: Application, *, today: datetime.date, notes_page: int = 1) -> ReviewScreen:
     claims = list(
         application.claims.select_related("provision__act", "provision_version__introduced_by", "verdict_by")
         .prefetch_related(*language_texts_prefetch("provision_version__texts"))
@@ -367,7 +428,9 @@ def review_screen(application: Application, *, today: datetime.date) -> ReviewSc
         catalog_effects=list(
             application.catalog_effects.select_related("change__amends", "change__target_act", "change__approved_by")
         ),
-        internal_notes=list(application.internal_notes.select_related("author")),
+        internal_notes=newest_first_page(
+            application.internal_notes.select_related("author").order_by("-created_at", "-pk"), notes_page
+        ),
         messages=list(application.messages.select_related("author")),
         decision=decision,
     )

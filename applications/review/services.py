@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from catalog.models import format_date
 from catalog.selectors import CRITERIA_NONE_SET, CRITERIA_NOT_RECORDED, CatalogOnDate, catalog_on
 
+from .. import decision_chain
 from ..applicant.services import application_submit, certificate_attach, new_draft
 from ..models import (
     ActivityClaim,
@@ -471,6 +472,8 @@ def decision_record(
         own_production_finding=finding,
     )
     decision.freeze_parties(organisation=application.organisation, decided_by=user)
+    decision_chain.lock_chain()
+    decision_chain.seal(decision, reference=application.reference, model=Decision)
     reason = _("Decision recorded: approved") if outcome == Outcome.APPROVED else _("Decision recorded: rejected")
     save_with_history(decision, user=user, reason=reason, force_insert=True)
     body = reasons or _("Your application has been approved.")

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -104,9 +105,12 @@ def application_timeline(application: Application) -> list[TimelineEntry]:
         Organisation: organisations,
     }
 
-    def show(f, value) -> str:
+    def show(f, value, row=None) -> str:
         if value is None or value == "":
             return "—"
+        if isinstance(f, models.FileField):
+            # Never the storage path (scans/8/…): the file's name as uploaded, else what it is.
+            return getattr(row, "scan_name", "") or _("scan (PDF)")
         if f.is_relation:
             if f.related_model in lookups:
                 target = lookups[f.related_model].get(value)
@@ -148,13 +152,18 @@ def application_timeline(application: Application) -> list[TimelineEntry]:
                 if kind != "application" and f.name == "application":
                     continue
                 new = getattr(row, f.attname)
+                if row.history_type == "-":
+                    # A deletion changes no field: say what was removed, each value it had.
+                    if new not in (None, "", [], {}, False):
+                        changes.append(Change(str(f.verbose_name), show(f, new, row), "—"))
+                    continue
                 if before is None:
                     if row.history_type == "+" and new not in (None, "", [], {}, False):
-                        changes.append(Change(str(f.verbose_name), "—", show(f, new)))
+                        changes.append(Change(str(f.verbose_name), "—", show(f, new, row)))
                     continue
                 old = getattr(before, f.attname)
                 if old != new:
-                    changes.append(Change(str(f.verbose_name), show(f, old), show(f, new)))
+                    changes.append(Change(str(f.verbose_name), show(f, old, before), show(f, new, row)))
             previous[row.id] = row
             entries.append(
                 TimelineEntry(

@@ -59,6 +59,8 @@ from .selectors import (
     BoundedPaginator,
     QueueFilters,
     activity_choices,
+    newest_first_page,
+    page_number,
     queue_rows,
     review_queue,
     review_screen,
@@ -343,7 +345,7 @@ def export_download(request, export_id):
 def _screen_context(request, application: Application, bound: dict | None = None) -> dict:
     bound = bound or {}
     today = timezone.localdate()
-    screen = review_screen(application, today=today)
+    screen = review_screen(application, today=today, notes_page=page_number(request.GET.get("notes")))
     for kind, (check, _items, _template, screen_list) in CHECKS.items():
         for view in getattr(screen, screen_list):
             value, note = (getattr(view.item, name) for name in check.fields[:2])
@@ -565,10 +567,15 @@ def certificate_scan(request, reference: str, pk: int):
 @staff_required
 def timeline(request, reference: str):
     application = _application(request, reference)
+    entries = application_timeline(application)
     return render(
         request,
         "applications/review/timeline.html",
-        {"application": application, "entries": application_timeline(application)},
+        {
+            "application": application,
+            "entries": newest_first_page(entries, page_number(request.GET.get("page"))),
+            "total": len(entries),
+        },
     )
 
 

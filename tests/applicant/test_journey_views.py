@@ -112,5 +112,6 @@ def test_sign_up_to_submission(in_2025, client, django_capture_on_commit_callbac
     assert application.reference_date == datetime.date(2025, 6, 2)
     assert application.act.code == "37/RD"
     assert all(claim.provision_version_id for claim in application.claims.all())
-    assert "Withdraw this application" in page
+    assert "What happens next" in page
+    assert "Withdraw this application" in client.get(reverse("applications:detail", args=[ref])).content.decode()
     assert application.history.first().history_user.username == "aigerim@example.kz"

@@ -339,6 +339,43 @@ def test_the_declaration_must_be_confirmed(in_2025, member_client, ready_draft):
     assert ready_draft.status == Status.DRAFT
 
 
+def test_submitting_shows_a_confirmation_page_with_the_reference_the_due_date_and_a_printable_copy(
+    in_2025, member_client, ready_draft, outsider
+):
+    from applications.working_days import review_due_on
+
+    response = member_client.post(url("declaration", ready_draft), {"confirm": "on"}, follow=True)
+    assert response.redirect_chain[-1][0] == url("submitted", ready_draft)
+    page = " ".join(text(response).split())
+    assert f"Application {ready_draft.reference} is submitted." in page
+    assert f'<strong class="font-monospace fs-3">{ready_draft.reference}</strong>' in page
+    # Submitted on Monday 02.06.2025: 15 working days later by the one review clock (a public holiday between).
+    due = review_due_on(datetime.date(2025, 6, 2))
+    assert due == datetime.date(2025, 6, 24)
+    assert "within 15 working days (Kazakhstan's public holidays excluded): <strong>by 24.06.2025</strong>" in page
+    assert "What happens next" in page and "window.print()" in page
+    # Everything submitted, without a change link.
+    for expected in (
+        "The company has no branches",
+        "We build and sell software for paragraph 1.",
+        "Routers of the RX series",
+        "The wording the park reviews",
+        "02.06.2025",
+    ):
+        assert expected in page
+    assert ">Change<" not in page
+    # Another organisation's member gets 404; once decided or withdrawn it is the application's own page.
+    from django.test import Client
+
+    other = Client()
+    other.force_login(outsider)
+    assert other.get(url("submitted", ready_draft)).status_code == 404
+    from applications.applicant.services import application_withdraw
+
+    application_withdraw(application=ready_draft, user=ready_draft.created_by)
+    assert member_client.get(url("submitted", ready_draft)).url == url("detail", ready_draft)
+
+
 def test_submission_pins_the_date_the_act_and_each_wording(in_2025, member_client, member, ready_draft):
     response = member_client.post(url("declaration", ready_draft), {"confirm": "on"}, follow=True)
     assert f"Application {ready_draft.reference} is submitted." in text(response)

@@ -115,16 +115,19 @@ def _add_paragraphs(count: int) -> None:
 
 
 def test_the_catalog_page_makes_the_same_number_of_queries_however_many_provisions(client, django_assert_num_queries):
-    # 3 queries: the list acts (with the act that abrogated each), then the wordings in force with their
-    # provision, provision's act, introducing and ending acts in one join, then the latest check against the
-    # official publication with its editor. An anonymous visitor has no session or user to load, and the
-    # navigation's roles need no query for them.
-    with django_assert_num_queries(3):
+    # 4 queries: the catalog's revision (the cache's key), the list acts (with the act that abrogated each),
+    # then the wordings in force with their provision, provision's act, introducing and ending acts in one
+    # join, then the latest check against the official publication with its editor. An anonymous visitor has
+    # no session or user to load, and the navigation's roles need no query for them. Asked again while the
+    # catalog is unchanged: only the revision (the answer is cached).
+    with django_assert_num_queries(4):
         response = client.get("/catalog/", {"on": "31.12.2025"})
     assert len(response.context["catalog"].activities) == 19
+    with django_assert_num_queries(1):
+        client.get("/catalog/", {"on": "31.12.2025"})
 
     _add_paragraphs(20)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = client.get("/catalog/", {"on": "31.12.2025"})
     assert len(response.context["catalog"].activities) == 39
     assert text_of(response).count("Introduced by 99/TEST") == 20
@@ -134,11 +137,11 @@ def test_the_catalog_page_for_a_signed_in_editor_adds_only_the_session_and_user(
     client, editor, django_assert_num_queries
 ):
     client.force_login(editor)
-    # 3 catalog queries + the session + the user + the user's groups (roles for the navigation, cached).
-    with django_assert_num_queries(6):
+    # 4 catalog queries (above) + the session + the user + the user's groups (roles for the navigation).
+    with django_assert_num_queries(7):
         client.get("/catalog/", {"on": "31.12.2025"})
     _add_paragraphs(20)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get("/catalog/", {"on": "31.12.2025"})
 
 
@@ -272,8 +275,9 @@ def act_rows(response) -> dict[str, str]:
             "01.01.2026",
             {
                 "37/RD": "Abrogated by 521/NK from 01.01.2026",
-                "130/NK": "Amendment to 37/RD, in effect",
-                "413/NK": "Amendment to 37/RD, in effect",
+                # What they amended went with the act: never "in effect" after it.
+                "130/NK": "Amendment to 37/RD; the amended act abrogated from 01.01.2026",
+                "413/NK": "Amendment to 37/RD; the amended act abrogated from 01.01.2026",
                 "521/NK": "Abrogation of 37/RD, in effect",
             },
         ),
@@ -295,6 +299,19 @@ def test_the_acts_page_shows_an_expiry(client, today_is):
     today_is("02.01.2029")
     LegalActFactory(code="2/TEST", effective_from=datetime.date(2026, 3, 1), valid_until=datetime.date(2029, 1, 1))
     assert act_rows(client.get("/catalog/acts/"))["2/TEST"] == "Expired on 01.01.2029"
+
+
+def test_no_catalog_page_says_until_twice(client, today_is):
+    # "until until further notice" came from putting a period's end ("until further notice") after "until".
+    from catalog.models import Provision
+
+    today_is("31.12.2025")
+    pages = ["/catalog/acts/", "/catalog/compare/?from=30.09.2023&to=01.01.2026"]
+    pages += [f"/catalog/?on={day}" for day in ("01.05.2019", "01.06.2022", "10.10.2023", "31.12.2025", "01.01.2026")]
+    pages += [f"/catalog/provisions/{pk}/" for pk in Provision.objects.values_list("pk", flat=True)]
+    for page in pages:
+        text = " ".join(text_of(client.get(page)).split())
+        assert "until until" not in text.lower(), page
 
 
 def test_the_acts_page_query_count_does_not_grow_with_acts(client, django_assert_num_queries):

@@ -1,9 +1,15 @@
-"""Issue 10's first browser test, the catalog side: editor A enters a successor list with three activities and two
-criteria on one page; editor B reads the difference and publishes it; the public catalog then shows it.
+"""Issue 10's browser tests.
+
+The first: an applicant's draft waits, for no list is in force; editor A enters a successor list with three
+activities and two criteria on one page; editor B reads the difference and publishes it; the public catalog shows
+it; once it is in force the applicant is e-mailed (the outbox row), chooses from the new list and submits; a reviewer
+decides, and the letter quotes the new wording. The second: an amendment rewriting a claimed activity while the
+application is open: the preview lists it, the reviewer is told (outbox), the queue's filter finds it and the review
+screen names the change.
 
 The live server's clock stands on 02.02.2026: 37/RD was abrogated from 01.01.2026 and no list is in force. The
-texts are made up and say so. The test counts the page loads and form submits each editor needs (the issue asks
-for the figure) and asserts it, so that a later change that adds a step shows up here.
+texts are made up and say so. The first test counts the page loads and form submits each editor needs (the issue
+asks for the figure) and asserts it, so that a later change that adds a step shows up here.
 """
 
 import datetime
@@ -13,11 +19,15 @@ import zoneinfo
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
+from django.test import Client
 from playwright.sync_api import expect
 
+from applications.applicant.services import new_draft
+from applications.models import Application, Notification
+from applications.watches import stalled_drafts_watch
 from catalog.apps import CATALOG_EDITORS
 from catalog.models import CatalogChange
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, OrganisationFactory, UserFactory, member_of, reviewer
 
 from .helpers import assert_accessible, screenshot, watch
 
@@ -35,8 +45,17 @@ CRITERIA = [
 
 @pytest.fixture
 def on_2_february_2026():
-    with time_machine.travel(datetime.datetime(2026, 2, 2, 10, 0, tzinfo=ASTANA), tick=True):
-        yield
+    with time_machine.travel(datetime.datetime(2026, 2, 2, 10, 0, tzinfo=ASTANA), tick=True) as traveller:
+        yield traveller
+
+
+def sign_in(page, live_server, user):
+    """The session of a signed-in user, handed to the browser (as tests/e2e/test_reviewer_journey.py does)."""
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
 
 
 def catalog_editor(email: str, first: str, last: str):
@@ -92,6 +111,19 @@ def new_page(browser):
 def test_a_successor_list_entered_by_one_editor_and_published_by_another(on_2_february_2026, new_page, live_server):
     catalog_editor("aigerim@example.com", "Aigerim", "Seitkali")
     catalog_editor("daniyar@example.com", "Daniyar", "Omarov")
+
+    # An applicant started a draft today; it cannot go on: no list is in force.
+    applicant = UserFactory(email="director@steppe.kz")
+    organisation = member_of(OrganisationFactory(name="Steppe Code LLP"), applicant).organisations.get()
+    draft = new_draft(organisation=organisation, user=applicant)
+    for name in Application.ELIGIBILITY_FIELDS:
+        setattr(draft, name, True)
+    draft.save()
+    applicant_page = new_page()
+    sign_in(applicant_page, live_server, applicant)
+    applicant_page.goto(f"{live_server.url}/applications/{draft.reference}/activities/")
+    expect(applicant_page.locator("main")).to_contain_text("No list of priority activities is in force")
+    screenshot(applicant_page, "workbench-00-a-draft-waits-for-a-list")
 
     # Editor A, on her own computer.
     a = new_page()
@@ -193,6 +225,69 @@ def test_a_successor_list_entered_by_one_editor_and_published_by_another(on_2_fe
     assert (author_loads, author_submits) == (6, 3)
     assert (approver_loads, approver_submits) == (5, 2)
 
+    # 02.03.2026: the list is in force. The daily watch (celery beat) tells the waiting draft, once.
+    on_2_february_2026.move_to(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=ASTANA))
+    assert stalled_drafts_watch() == 1
+    told = Notification.objects.get(kind=Notification.Kind.LIST_IN_FORCE)
+    assert (told.application, told.recipients) == (draft, ["director@steppe.kz"])
+    assert told.sent_at is not None
+    assert "A list is now in force: order 45/TEST (A hypothetical successor list (test data)), from 01.03.2026." in (
+        told.body
+    )
+    assert stalled_drafts_watch() == 0
+
+    # The applicant chooses from the new list and submits.
+    sign_in(applicant_page, live_server, applicant)
+    applicant_page.goto(f"{live_server.url}/applications/{draft.reference}/")
+    applicant_page.get_by_role("link", name="Priority activities the company carries on").click()
+    expect(applicant_page.locator("#activity-1")).to_contain_text(ACTIVITIES[0])
+    applicant_page.get_by_label("Paragraph 1", exact=True).check()
+    applicant_page.locator("#activity-1 textarea").fill("We develop accounting software (test data).")
+    screenshot(applicant_page, "workbench-10-the-draft-offers-the-new-list")
+    applicant_page.get_by_role("button", name="Save and continue").click()
+    expect(applicant_page.locator("#state-activities")).to_have_text("Completed")
+    applicant_page.get_by_role("link", name="Goods and own production").click()
+    assert_accessible(applicant_page)
+    applicant_page.get_by_label("No", exact=True).check()
+    applicant_page.get_by_role("button", name="Save and continue").click()
+    applicant_page.get_by_role("link", name="Check your answers").click()
+    assert_accessible(applicant_page)
+    applicant_page.get_by_role("link", name="Continue to the declaration").click()
+    assert_accessible(applicant_page)
+    applicant_page.get_by_label(re.compile("I confirm that the information in this application is true")).check()
+    applicant_page.get_by_role("button", name="Submit application").click()
+    expect(applicant_page.get_by_role("heading", level=1)).to_contain_text(
+        f"Application {draft.reference} is submitted."
+    )
+    screenshot(applicant_page, "workbench-11-submitted-under-the-new-list")
+    draft.refresh_from_db()
+    assert (draft.status, draft.act.code, draft.reference_date) == ("submitted", "45/TEST", datetime.date(2026, 3, 2))
+
+    # A reviewer takes it, confirms the activity and approves; the letter quotes the new wording.
+    rev = reviewer("reviewer@example.com")
+    r = new_page()
+    sign_in(r, live_server, rev)
+    r.goto(f"{live_server.url}/review/{draft.reference}/")
+    assert_accessible(r)
+    r.get_by_label("I declare that I have no conflict of interest").check()
+    r.get_by_role("button", name="Take into review").click()
+    expect(r.get_by_role("alert").first).to_contain_text("You have taken")
+    claim = draft.claims.get()
+    card = r.locator(f"#claim-{claim.pk}")
+    expect(card).to_contain_text(ACTIVITIES[0])
+    card.get_by_label("Confirmed", exact=True).check()
+    card.get_by_role("button", name="Save").click()
+    expect(r.locator(f"#claim-{claim.pk} [data-saved]")).to_contain_text("Confirmed")
+    r.reload()
+    expect(r.locator("#decide")).to_contain_text("Everything needed for approval is in place.")
+    r.locator("#decide").get_by_label("Approve").check()
+    r.get_by_role("button", name="Record the decision").click()
+    expect(r.locator("h1 .badge")).to_have_text("Approved")
+    r.get_by_role("link", name="Decision letter").click()
+    expect(r.locator(".letter")).to_contain_text(ACTIVITIES[0])
+    expect(r.locator(".letter")).to_contain_text("45/TEST")
+    screenshot(r, "workbench-12-the-letter-quotes-the-new-wording")
+
 
 def test_an_amendment_shows_the_wording_in_force_beside_the_new_one_while_typing(
     on_2_february_2026, new_page, live_server
@@ -245,3 +340,116 @@ def test_an_amendment_shows_the_wording_in_force_beside_the_new_one_while_typing
     expect(page.locator(".change-preview")).to_contain_text("1 added · 1 changed · 0 removed")
     expect(page.locator(".diff-text").first).to_contain_text("and storage")
     screenshot(page, "workbench-09-the-amendment-and-its-difference")
+
+
+def test_an_amendment_rewriting_a_claimed_activity_is_told_to_the_reviewer_of_the_open_application(
+    on_2_february_2026, new_page, live_server
+):
+    """Issue 10's second browser test: an amendment rewrites activity one while an application claiming it is in
+    review. The preview lists the application; after publishing, its reviewer is told (the outbox), the queue's
+    filter "Affected by a catalog change" finds it, and the review screen names the change."""
+    from applications.applicant.services import application_submit
+    from applications.models import ActivityClaim, CatalogChangeEffect, StaffEvent
+    from applications.review import services as review
+    from catalog.changes import change_publish, change_submit
+    from catalog.models import Provision
+    from tests.catalog.workbench import successor_list
+    from tests.factories import complete_draft
+
+    author = catalog_editor("aigerim@example.com", "Aigerim", "Seitkali")
+    approver = catalog_editor("daniyar@example.com", "Daniyar", "Omarov")
+    change = successor_list(author)
+    change_submit(change=change, user=author)
+    change.refresh_from_db()
+    change_publish(change=change, user=approver, revision=change.revision)
+    on_2_february_2026.move_to(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=ASTANA))
+    rev = reviewer("reviewer@example.com")
+
+    def in_review(name: str, paragraph: int):
+        user = UserFactory()
+        organisation = member_of(OrganisationFactory(name=name), user).organisations.get()
+        application = complete_draft(
+            organisation=organisation, user=user, paragraphs=(), today=datetime.date(2026, 3, 2)
+        )
+        ActivityClaim.objects.create(
+            application=application,
+            provision=Provision.objects.get(act__code="45/TEST", appendix=1, paragraph=paragraph),
+            explanation="We build software (test data).",
+        )
+        application = application_submit(application=application, user=user)
+        return review.application_take(application=application, user=rev, no_conflict=True)
+
+    claimed = in_review("Steppe Code LLP", 1)
+    untouched = in_review("Nomad Cloud LLP", 2)
+
+    # Editor A enters the amendment; its page lists the open application it would touch.
+    a = new_page()
+    log_in(a, live_server, "aigerim@example.com")
+    a.goto(f"{live_server.url}/admin/catalog/catalogchange/add/?kind=amendment")
+    assert_accessible(a)
+    a.get_by_label("Amends the list").select_option(label="45/TEST (in force from 01.03.2026)")
+    a.get_by_label("Code, as printed").fill("46/TEST")
+    a.get_by_label("Title").fill("A hypothetical amendment (test data)")
+    a.get_by_label("Signed on").fill("02.03.2026")
+    a.get_by_label("Effective from").fill("01.04.2026")
+    a.get_by_label("The effective date is confirmed from the official publication").check()
+    row = a.locator(".inline-related").first
+    row.get_by_label("Paragraph in force").select_option(
+        label="Appendix 1, paragraph 1: Test activity one: software development (test data)."
+    )
+    row.get_by_label("New wording (verbatim)").fill("Test activity one: software development and support (test data).")
+    a.get_by_role("button", name="Save the draft and read the difference").click()
+    impact = a.locator(".change-impact")
+    expect(impact).to_contain_text("1 open application whose pinned wording it moves or ends")
+    expect(impact).to_contain_text(claimed.reference)
+    expect(impact).not_to_contain_text(untouched.reference)
+    expect(impact).to_contain_text(
+        "Appendix 1, paragraph 1 of 45/TEST (the wording of 45/TEST), would end on 01.04.2026 (replaced or repealed "
+        "by 46/TEST)."
+    )
+    screenshot(a, "workbench-13-the-amendment-lists-the-open-application")
+    a.get_by_role("button", name="Submit for approval").click()
+    expect(a.locator(".change-state")).to_contain_text("Awaiting approval")
+
+    # Editor B reads it, with what it touches, and publishes.
+    b = new_page()
+    log_in(b, live_server, "daniyar@example.com")
+    b.get_by_role("link", name="Changes to the catalog").click()
+    assert_accessible(b)
+    b.get_by_role("link", name="Amendment 46/TEST to 45/TEST").click()
+    expect(b.locator(".change-impact")).to_contain_text(claimed.reference)
+    b.get_by_role("button", name="Approve and publish").click()
+    expect(b.get_by_text("Approved and published: the catalog now shows it.")).to_be_visible()
+
+    # The reviewer is told through the outbox: one update, e-mailed.
+    sentence = (
+        "Appendix 1, paragraph 1 of 45/TEST (the wording of 45/TEST), ends on 01.04.2026 (replaced or repealed by "
+        "46/TEST)."
+    )
+    effect = CatalogChangeEffect.objects.get()
+    assert (effect.application, effect.change.code) == (claimed, "46/TEST")
+    event = StaffEvent.objects.get(kind=StaffEvent.Kind.CATALOG_CHANGED)
+    assert (event.user, event.application) == (rev, claimed)
+    told = event.notification
+    assert told is not None and told.sent_at is not None and told.recipients == ["reviewer@example.com"]
+    assert sentence in told.body
+
+    # The queue's filter finds it; the review screen names the change.
+    r = new_page()
+    sign_in(r, live_server, rev)
+    r.goto(f"{live_server.url}/review/")
+    expect(r.locator("tbody tr")).to_have_count(2)
+    assert_accessible(r)
+    r.get_by_label("Affected by a catalog change").check()
+    r.get_by_role("button", name="Filter", exact=True).click()
+    expect(r.locator("tbody tr")).to_have_count(1)
+    expect(r.locator("tbody tr")).to_contain_text(claimed.reference)
+    screenshot(r, "workbench-14-the-queue-filter")
+    r.get_by_role("link", name=claimed.reference).click()
+    notice = r.locator("[data-catalog-effect]")
+    expect(notice).to_contain_text(
+        "A change to the catalog, Amendment 46/TEST to 45/TEST (A hypothetical amendment (test data)), published on "
+        "02.03.2026, touches this application:"
+    )
+    expect(notice).to_contain_text(sentence)
+    screenshot(r, "workbench-15-the-review-screen-names-the-change")

@@ -123,6 +123,22 @@ def test_the_effect_is_append_only(successor, author, approver, rev):
         effect.delete()
 
 
+def test_on_postgresql_the_database_keeps_the_effects_append_only(successor, author, approver, rev):
+    from django.db import DatabaseError, transaction
+
+    from tests.review.conftest import require_postgres
+
+    require_postgres()
+    under_successor(rev=rev)
+    publish(amendment(author), author, approver)
+    rows = CatalogChangeEffect.objects.all()
+    with pytest.raises(DatabaseError, match="never updated or deleted"), transaction.atomic():
+        rows.update(claims=[])
+    with pytest.raises(DatabaseError, match="never updated or deleted"), transaction.atomic():
+        rows._raw_delete(rows.db)
+    assert rows.get().claims != []
+
+
 def test_a_refused_publication_records_and_tells_nothing(successor, author, approver, rev):
     under_successor(rev=rev)
     change = amendment(author)
@@ -256,3 +272,14 @@ def test_the_filtered_queue_keeps_its_number_of_queries(
     with django_assert_num_queries(QUEUE_QUERIES):
         response = client.get(reverse("review:queue"), {"catalog_changed": "on"})
     assert len(response.context["rows"]) == n
+
+
+def test_admin_lists_the_effects_read_only(client, admin_user, successor, author, approver, rev):
+    under_successor(rev=rev)
+    publish(amendment(author), author, approver)
+    effect = CatalogChangeEffect.objects.get()
+    client.force_login(admin_user)
+    assert effect.application.reference in client.get("/admin/applications/catalogchangeeffect/").content.decode()
+    page = client.get(f"/admin/applications/catalogchangeeffect/{effect.pk}/change/").content.decode()
+    assert SENTENCE in page
+    assert client.get("/admin/applications/catalogchangeeffect/add/").status_code == 403

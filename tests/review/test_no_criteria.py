@@ -67,6 +67,8 @@ def test_the_goods_step_says_the_list_sets_no_criteria_and_asks_for_no_certifica
     assert "Add at least one certificate" not in tasks
     goods_draft.refresh_from_db()
     assert goods_draft.sells_own_goods is True
+    check = member_client.get(reverse("applications:check", args=[goods_draft.reference])).content.decode()
+    assert NO_CRITERIA in check
     submitted = applicant.application_submit(application=goods_draft, user=goods_draft.created_by)
     assert submitted.status == "submitted" and submitted.act.code == "45/TEST"
     assert not submitted.certificates.exists()

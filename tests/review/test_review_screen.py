@@ -193,3 +193,25 @@ def test_a_confirmed_effective_date_that_moves_the_pinned_wording_is_flagged(rev
         "force was the wording of 37/RD, not the one pinned at submission. Check which wording applies."
     ) in p1.notices
     assert not any("Since submission" in n for n in p2.notices)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("hostile", ["0", "-1", "abc", "9" * 50, "2%00", "99999"])
+def test_internal_notes_come_fifty_to_a_page_newest_first(client, in_review, rev, hostile):
+    from applications.models import InternalNote
+
+    InternalNote.objects.bulk_create(
+        InternalNote(application=in_review, author=rev, body=f"note {i}") for i in range(55)
+    )  # fmt: skip
+    client.force_login(rev)
+    url = reverse("review:application", args=[in_review.reference])
+    first = client.get(url)
+    page = first.content.decode()
+    notes = first.context["screen"].internal_notes
+    assert len(notes.items) == 50 and notes.has_next and "Older notes" in page and "Newer notes" not in page
+    older = client.get(url, {"notes": 2})
+    assert len(older.context["screen"].internal_notes.items) == 5 and "Newer notes" in older.content.decode()
+    shown = {n.pk for n in notes.items} | {n.pk for n in older.context["screen"].internal_notes.items}
+    assert len(shown) == 55
+    odd = client.get(url, {"notes": hostile})
+    assert odd.status_code == 200 and len(odd.context["screen"].internal_notes.items) in (50, 5)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from applications.models import ApplicantMessage, Decision, InternalNote, Invitation, Notification
+from applications.models import ApplicantMessage, CatalogChangeEffect, Decision, InternalNote, Invitation, Notification
 from applications.review import services as review
 from catalog.models import CatalogChange, PublicationCheck
 from config import append_only
@@ -52,7 +52,8 @@ def _record_everything(in_review, rev, member, organisation, editor):
     notification = Notification.objects.filter(application=in_review).first()
     Notification.objects.filter(pk=notification.pk).update(sent_at=timezone.now())
     row = {"action": "add", "appendix": 1, "paragraph": 1, "text": "Test activity (test data)."}
-    make_change(CatalogChange.Kind.LIST, editor, rows=[row], code="1/TEST", title="test data")
+    change = make_change(CatalogChange.Kind.LIST, editor, rows=[row], code="1/TEST", title="test data")
+    CatalogChangeEffect.objects.create(application=in_review, change=change, claims=[])
     PublicationCheck.objects.create(checked_on=datetime.date(2026, 1, 1), checked_by=editor, shown_name="E. Ditor")
 
 

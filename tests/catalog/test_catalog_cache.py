@@ -1,0 +1,52 @@
+"""The public catalog page and API answer a date from the cache while the catalog is unchanged (one query: its
+revision), and any change to the catalog (a check recorded, a wording corrected) drops the cached answers."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from catalog.models import ProvisionVersion, PublicationCheck
+
+from .workbench import editor
+
+pytestmark = pytest.mark.django_db
+ON = datetime.date(2024, 6, 1)
+
+
+def queries(client, url, params):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(captured), response
+
+
+@pytest.mark.parametrize(
+    ("url", "params"), [("/catalog/", {"on": "01.06.2024"}), ("/api/catalog/", {"on": "2024-06-01"})]
+)
+def test_a_second_reader_of_the_same_date_costs_one_query_and_reads_the_same(client, url, params):
+    cold, first = queries(client, url, params)
+    warm, second = queries(client, url, params)
+    assert warm == 1 < cold
+    assert first.content == second.content or url == "/catalog/"  # the page has its own CSRF token
+    if url == "/catalog/":
+        assert second.context["catalog"].activities == first.context["catalog"].activities
+
+
+def test_a_check_recorded_and_a_wording_corrected_show_at_once(client):
+    sentence = "Checked against the official publication on 30.05.2024 by A. Seitkali."
+    assert sentence not in client.get("/catalog/", {"on": "01.06.2024"}).content.decode()
+    before = client.get("/api/catalog/", {"on": "2024-06-01"}).json()
+    PublicationCheck.objects.create(
+        checked_on=datetime.date(2024, 5, 30), checked_by=editor("a@example.com"), shown_name="A. Seitkali"
+    )
+    assert sentence in client.get("/catalog/", {"on": "01.06.2024"}).content.decode()
+    assert client.get("/api/catalog/", {"on": "2024-06-01"}).json()["checked_sentence"] == sentence
+
+    version = ProvisionVersion.objects.in_force(on=ON).filter(provision__appendix=1).order_by("pk").first()
+    version.text = "Corrected from the official publication."
+    version.save()  # as the workbench's correction does, with its history row
+    after = client.get("/api/catalog/", {"on": "2024-06-01"}).json()
+    assert after != before
+    assert "Corrected from the official publication." in [item["text"] for item in after["activities"]]

@@ -223,3 +223,13 @@ class UserPreferenceAdmin(admin.ModelAdmin):
     list_filter = ["language"]
     search_fields = ["user__email"]
     autocomplete_fields = ["user"]
+
+
+@admin.register(models.EmailVerification)
+class EmailVerificationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Whose address is verified, and when. Only the owner verifies it, through the e-mailed link (or a password
+    reset): an account an admin made verifies its address the same way."""
+
+    list_display = ["user", "email", "verified_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__email", "email"]

@@ -26,7 +26,7 @@ from catalog.models import (
     shown_text,
 )
 
-from .validators import validate_bin
+from .validators import validate_bin, validate_single_line
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -45,7 +45,7 @@ TEXT_MAX = 4000
 
 
 class Organisation(models.Model):
-    name = models.CharField(_("name"), max_length=255)
+    name = models.CharField(_("name"), max_length=255, validators=[validate_single_line])
     bin = models.CharField(
         _("BIN"),
         max_length=12,
@@ -57,9 +57,9 @@ class Organisation(models.Model):
     # At most ADDRESS_MAX characters, checked by the form (applicant/forms.OrganisationForm): a max_length here
     # would make SQLite rebuild the table, dropping the name search's triggers (migration 0008).
     legal_address = models.TextField(_("legal address"))
-    director = models.CharField(_("director"), max_length=255)
+    director = models.CharField(_("director"), max_length=255, validators=[validate_single_line])
     contact_email = models.EmailField(_("contact e-mail"))
-    contact_phone = models.CharField(_("contact phone"), max_length=32)
+    contact_phone = models.CharField(_("contact phone"), max_length=32, validators=[validate_single_line])
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -378,10 +378,10 @@ def scan_upload_to(instance, filename):
 class Certificate(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="certificates")
     kind = models.CharField(_("kind"), max_length=16, choices=CertificateKind.choices)
-    number = models.CharField(_("number"), max_length=64)
+    number = models.CharField(_("number"), max_length=64, validators=[validate_single_line])
     issued_on = models.DateField(_("issued on"))
     valid_until = models.DateField(_("valid until"))
-    issuer = models.CharField(_("issued by"), max_length=255)
+    issuer = models.CharField(_("issued by"), max_length=255, validators=[validate_single_line])
     goods = models.TextField(_("goods covered"), max_length=GOODS_MAX)
     scan = models.FileField(_("scan (PDF)"), upload_to=scan_upload_to)
     scan_name = models.CharField(_("file name"), max_length=255, blank=True)

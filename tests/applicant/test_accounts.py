@@ -513,3 +513,38 @@ def test_admin_cannot_make_staff_a_member(rev, organisation):
 
     with pytest.raises(ValidationError, match="cannot register or join"):
         Membership(organisation=organisation, user=rev).full_clean()
+
+
+@pytest.mark.parametrize(
+    ("typed", "summary"),
+    [
+        (
+            {"username": "", "password": ""},
+            [("id_username", "Enter your e-mail address."), ("id_password", "Enter your password.")],
+        ),
+        ({"username": "aigerim@example.kz", "password": ""}, [("id_password", "Enter your password.")]),
+        # A wrong pair names both fields without saying which was wrong, and leads to the first.
+        (
+            {"username": "aigerim@example.kz", "password": "nope"},
+            [
+                (
+                    "id_username",
+                    "The e-mail address or password is not right. Check both (the password is case-sensitive).",
+                )
+            ],
+        ),
+    ],
+)
+def test_login_errors_name_the_field_in_a_summary_linking_to_it(client, typed, summary):
+    UserFactory(email="aigerim@example.kz")
+    html = client.post(reverse("login"), typed).content.decode()
+    assert 'id="error-summary"' in html and "There is a problem" in html
+    for field_id, message in summary:
+        assert f'<a class="alert-link" href="#{field_id}">{message}</a>' in html
+    assert 'value="aigerim@example.kz"' in html or not typed["username"]
+
+
+def test_admins_read_who_verified_their_address_and_cannot_forge_it(admin_client, member):
+    page = admin_client.get(reverse("admin:applications_emailverification_changelist")).content.decode()
+    assert "member@example.com" in page
+    assert admin_client.get(reverse("admin:applications_emailverification_add")).status_code == 403

@@ -26,7 +26,7 @@ from catalog.models import (
     shown_text,
 )
 
-from .validators import validate_bin
+from .validators import validate_bin, validate_single_line
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -45,7 +45,7 @@ TEXT_MAX = 4000
 
 
 class Organisation(models.Model):
-    name = models.CharField(_("name"), max_length=255)
+    name = models.CharField(_("name"), max_length=255, validators=[validate_single_line])
     bin = models.CharField(
         _("BIN"),
         max_length=12,
@@ -57,9 +57,9 @@ class Organisation(models.Model):
     # At most ADDRESS_MAX characters, checked by the form (applicant/forms.OrganisationForm): a max_length here
     # would make SQLite rebuild the table, dropping the name search's triggers (migration 0008).
     legal_address = models.TextField(_("legal address"))
-    director = models.CharField(_("director"), max_length=255)
+    director = models.CharField(_("director"), max_length=255, validators=[validate_single_line])
     contact_email = models.EmailField(_("contact e-mail"))
-    contact_phone = models.CharField(_("contact phone"), max_length=32)
+    contact_phone = models.CharField(_("contact phone"), max_length=32, validators=[validate_single_line])
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -268,6 +268,10 @@ class Application(models.Model):
             # The queue: by due date (the clock's start) within a status, and across statuses.
             models.Index(fields=["status", "clock_from", "reference"], name="application_status_due"),
             models.Index(fields=["clock_from", "reference"], name="application_due"),
+            # The dashboards count open applications per reviewer from this index alone (no table row read).
+            models.Index(
+                fields=["assigned_reviewer", "status", "clock_from", "reference_date"], name="application_workload"
+            ),
         ]
 
     # The fields the review clock's start follows (working_days.clock_start_of).
@@ -374,10 +378,10 @@ def scan_upload_to(instance, filename):
 class Certificate(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="certificates")
     kind = models.CharField(_("kind"), max_length=16, choices=CertificateKind.choices)
-    number = models.CharField(_("number"), max_length=64)
+    number = models.CharField(_("number"), max_length=64, validators=[validate_single_line])
     issued_on = models.DateField(_("issued on"))
     valid_until = models.DateField(_("valid until"))
-    issuer = models.CharField(_("issued by"), max_length=255)
+    issuer = models.CharField(_("issued by"), max_length=255, validators=[validate_single_line])
     goods = models.TextField(_("goods covered"), max_length=GOODS_MAX)
     scan = models.FileField(_("scan (PDF)"), upload_to=scan_upload_to)
     scan_name = models.CharField(_("file name"), max_length=255, blank=True)
@@ -478,6 +482,8 @@ class Decision(models.Model):
     class Meta:
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
+        # Decided in a period: the dashboards' "decided this month" and the exports.
+        indexes = [models.Index(fields=["decided_at"], name="decision_decided_at")]
 
     def __str__(self):
         return f"{self.application} · {self.get_outcome_display()}"
@@ -756,6 +762,21 @@ class StaffEventQuerySet(models.QuerySet):
     def untold(self):
         """Not yet in any e-mail, oldest first."""
         return self.filter(notification__isnull=True).order_by("created_at", "pk")
+
+    def to_tell(self, user) -> list:
+        """`user`'s untold events, locked until the e-mail that tells them is written, with what it says."""
+        return list(
+            self.untold()
+            .filter(user=user)
+            .select_for_update(of=("self",))
+            .select_related(
+                "application__organisation",
+                "certificate",
+                "actor",
+                "catalog_effect__change__amends",
+                "catalog_effect__change__target_act",
+            )
+        )
 
 
 class StaffEvent(models.Model):

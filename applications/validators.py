@@ -110,3 +110,13 @@ def validate_pdf_scan(file) -> None:
         % {"what": what or mime},
         code="not_pdf",
     )
+
+
+def validate_single_line(value: str) -> None:
+    """A one-line field (a name, a number, a phone): no line break, tab or other control character. Such text ends
+    up in e-mail subjects, letters' headings and exports, where a line break would break them."""
+    if any(ord(c) < 32 or c in "\x7f\x85\u2028\u2029" for c in value or ""):
+        raise ValidationError(
+            _("Type this on one line: line breaks and other control characters are not allowed here."),
+            code="single_line",
+        )

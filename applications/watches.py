@@ -249,18 +249,7 @@ def digest_send(*, user, rows: list[DigestRow], today: datetime.date) -> Notific
         digest_only = wants_digest_only(user)
         events = []
         if digest_only:
-            events = list(
-                StaffEvent.objects.untold()
-                .filter(user=user)
-                .select_for_update(of=("self",))
-                .select_related(
-                    "application__organisation",
-                    "certificate",
-                    "actor",
-                    "catalog_effect__change__amends",
-                    "catalog_effect__change__target_act",
-                )
-            )
+            events = StaffEvent.objects.to_tell(user)
         if not rows and not events:
             return None
         if not _mark(WatchMark.Watch.DIGEST, f"{user.pk}:{today.isoformat()}"):

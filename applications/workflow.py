@@ -125,7 +125,8 @@ def save_with_history(instance, *, user, reason: str = "", **kwargs):
     return instance
 
 
-def delete_with_history(instance, *, user) -> None:
-    """Delete with the acting user in the history's "-" row."""
+def delete_with_history(instance, *, user, reason: str = "") -> None:
+    """Delete with the acting user (and why) in the history's "-" row."""
     instance._history_user = user
+    instance._change_reason = reason or None
     instance.delete()

@@ -8,10 +8,11 @@ picked up by makemigrations), so a new history model gets them with its next mig
 tests/trust/test_append_only.py fails for any model with history or in RECORD_MODELS that lacks them.
 
 After every `migrate`, the triggers are set to fire ALWAYS (ENABLE ALWAYS TRIGGER), so that
-`SET session_replication_role = replica` (superuser only) does not switch them off. What is still possible:
-the table owner can drop or disable a trigger, and pgtrigger's own escape (`pgtrigger.ignore`, a session
-setting any role can set) skips them; hence the application runs as a role that owns nothing (README,
-`grant_app_role`) and `verify_decisions` checks the decisions' hash chain whatever the database allowed.
+`SET session_replication_role = replica` (superuser only) does not switch them off, and pgtrigger's escape
+(`pgtrigger.ignore`, a session setting any role could set) is honoured only for the owner of the schema's objects
+(migrations, tests), never for the application's role. What is still possible: the table owner (or a superuser)
+can drop or disable a trigger; hence the application runs as a role that owns nothing (README, `grant_app_role`)
+and `verify_decisions` checks the decisions' hash chain whatever the database allowed.
 """
 
 import pgtrigger
@@ -91,6 +92,34 @@ def register() -> None:
                 pgtrigger.register(trigger)(model)
 
 
+def _should_ignore_owner_only() -> str:
+    name = pgtrigger.core._ignore_func_name()
+    return f"""
+        CREATE OR REPLACE FUNCTION {name}(trigger_name NAME) RETURNS BOOLEAN AS $$
+            DECLARE
+                _pgtrigger_ignore TEXT[];
+                _result BOOLEAN;
+            BEGIN
+                -- Only the owner of this function (who migrates) may ignore triggers; the application's role not.
+                IF NOT pg_has_role(
+                    current_user, (SELECT proowner FROM pg_proc WHERE oid = '{name}(name)'::regprocedure), 'MEMBER'
+                ) THEN
+                    RETURN FALSE;
+                END IF;
+                BEGIN
+                    SELECT INTO _pgtrigger_ignore CURRENT_SETTING('pgtrigger.ignore');
+                    EXCEPTION WHEN OTHERS THEN
+                END;
+                IF _pgtrigger_ignore IS NOT NULL THEN
+                    SELECT trigger_name = ANY(_pgtrigger_ignore) INTO _result;
+                    RETURN _result;
+                END IF;
+                RETURN FALSE;
+            END;
+        $$ LANGUAGE plpgsql;
+    """
+
+
 def enable_always(using: str = "default") -> int:
     """Make every append-only trigger fire ALWAYS, also under session_replication_role = replica.
     Returns how many triggers were set. Needs the table owner (run by `migrate`)."""
@@ -99,6 +128,7 @@ def enable_always(using: str = "default") -> int:
         return 0
     count = 0
     with connection.cursor() as cursor:
+        cursor.execute(_should_ignore_owner_only())
         for model in protected_models():
             for trigger in getattr(model._meta, "triggers", []):
                 pgid = trigger.get_pgid(model)

@@ -6,6 +6,7 @@ Development runs on embedded defaults (SQLite, in-process tasks, console e-mail)
 
 import datetime
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -92,12 +93,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.headers.PrivateResponsesMiddleware",
+    "config.uploads.BodyLimitMiddleware",  # before any view (or CSRF's check) reads the body
     "django_otp.middleware.OTPMiddleware",
     "applications.two_factor.StaffTwoFactorMiddleware",
     "applications.languages.AccountLanguageMiddleware",
@@ -108,6 +112,22 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+
+# Content-Security-Policy (django-csp 4; config/headers.py): everything from this site, no inline script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 TEMPLATES = [
     {
@@ -128,9 +148,15 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
+# The schema's owner runs the commands that change the schema or the grants (DATABASE_MIGRATE_URL, when set); every
+# other process connects as DATABASE_URL, a role that owns nothing and holds only the grants of `grant_app_role`,
+# so that it cannot disable the append-only triggers (README, "The database roles").
+OWNER_COMMANDS = {"migrate", "grant_app_role", "createcachetable"}
+_owner = len(sys.argv) > 1 and sys.argv[1] in OWNER_COMMANDS and os.environ.get("DATABASE_MIGRATE_URL")
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        (os.environ.get("DATABASE_MIGRATE_URL") if _owner else os.environ.get("DATABASE_URL"))
+        or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
     )
 }
@@ -184,7 +210,14 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# The largest request body accepted, uploads included (config/uploads.py): larger ones get 413 unread.
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 12 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+FILE_UPLOAD_HANDLERS = [
+    "config.uploads.BodyLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # SQLite cannot build the unique constraint with NULLs not distinct; model validation and PostgreSQL enforce it.
 SILENCED_SYSTEM_CHECKS = ["models.W047"]

@@ -250,7 +250,7 @@ def url(name: str, world: World, *, made_up: bool = False) -> str:
     """The URL of `name` on the world's objects; with made_up, on a reference or id that does not exist."""
     route = dict(project_patterns())[name]
     kwargs = {}
-    if "<str:reference>" in route:
+    if "<reference:reference>" in route:
         kwargs["reference"] = MADE_UP_REFERENCE if made_up else _application_for(name, world).reference
     if "<int:pk>" in route:
         if made_up:
@@ -305,7 +305,8 @@ def post_data(name: str, world: World) -> dict:
         "applications:eligibility": dict.fromkeys(
             ["is_legal_entity", "state_share_below_50", "not_subsoil_user", "not_sez_participant"], "no"
         ),
-        "applications:goods": {"sells_own_goods": "no"},
+        "applications:goods": {"sells_own_goods": "no", "confirm": "yes"},
+        "applications:certificate_remove": {"confirm": "yes"},
         "applications:declaration": {"confirm": "on"},
         "review:take": {"no_conflict": "on"},
         "review:declare": {"no_conflict": "on"},

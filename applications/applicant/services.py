@@ -423,7 +423,9 @@ def application_goods_save(*, application: Application, user: User, sells_own_go
     removed = 0
     if not sells_own_goods:
         for certificate in application.certificates.all():
-            _delete_certificate(certificate, user=user)
+            _delete_certificate(
+                certificate, user=user, reason=_("Removed: the applicant answered that it sells no goods it produces")
+            )
             removed += 1
     application.sells_own_goods = sells_own_goods
     save_with_history(application, user=user, reason=_("Goods answered"))
@@ -477,9 +479,10 @@ def certificate_attach(*, application: Application, user: User, reason: str, sca
     return save_with_history(certificate, user=user, reason=reason)
 
 
-def _delete_certificate(certificate: Certificate, *, user: User) -> None:
+def _delete_certificate(certificate: Certificate, *, user: User, reason: str) -> None:
     storage, name = certificate.scan.storage, certificate.scan.name
-    delete_with_history(certificate, user=user)
+    # The history's "-" row keeps what was removed (kind, number, dates, issuer): the timeline names it.
+    delete_with_history(certificate, user=user, reason=reason)
     # The file goes only once the row is gone for good; a rolled-back delete keeps both.
     transaction.on_commit(lambda: storage.delete(name) if name else None)
 
@@ -487,7 +490,7 @@ def _delete_certificate(certificate: Certificate, *, user: User) -> None:
 @transaction.atomic
 def certificate_remove(*, certificate: Certificate, user: User) -> None:
     _editable(certificate.application, user)
-    _delete_certificate(certificate, user=user)
+    _delete_certificate(certificate, user=user, reason=_("Removed by the applicant"))
 
 
 @transaction.atomic

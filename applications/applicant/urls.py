@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+from config import converters  # noqa: F401  (registers <reference:...>)
+
 from . import views
 
 app_name = "applications"
@@ -43,5 +45,5 @@ urlpatterns = [
     path("organisations/<int:pk>/invite/", views.organisation_invite, name="organisation_invite"),
     path("organisations/<int:pk>/leave/", views.organisation_leave, name="organisation_leave"),
     path("organisations/<int:pk>/apply/", views.application_start, name="application_start"),
-    path("applications/<str:reference>/", include(application_patterns)),
+    path("applications/<reference:reference>/", include(application_patterns)),
 ]

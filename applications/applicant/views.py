@@ -502,6 +502,22 @@ def goods(request, application: Application, context: dict):
     if request.method != "POST" or not form.is_valid():
         return None
     sells = form.value()
+    certificates = [] if sells else list(application.certificates.all())
+    if certificates and request.POST.get("confirm") != "yes":
+        # Answering "no" removes the certificates added: ask first (a page, no script needed).
+        return _removal_confirm(
+            request,
+            application,
+            certificates,
+            question=_("Answer “no” and remove these certificates?"),
+            explanation=_(
+                "A company that sells no goods it produces needs no certificate of own production: the certificates "
+                "below and their scans are removed. The application's history keeps a record of each."
+            ),
+            action=reverse("applications:goods", args=[application.reference]),
+            hidden={"sells_own_goods": "no"},
+            cancel=reverse("applications:goods", args=[application.reference]),
+        )
     application, removed = services.application_goods_save(
         application=application, user=request.user, sells_own_goods=sells
     )
@@ -536,6 +552,17 @@ def certificates(request, application: Application, context: dict):
 def certificate_remove(request, reference: str, pk: int):
     application = member_application(request.user, reference)
     certificate = application_certificate(application, pk)
+    if request.POST.get("confirm") != "yes":
+        return _removal_confirm(
+            request,
+            application,
+            [certificate],
+            question=_("Remove this certificate?"),
+            explanation=_("The certificate and its scan are removed. The application's history keeps a record of it."),
+            action=reverse("applications:certificate_remove", args=[application.reference, certificate.pk]),
+            hidden={},
+            cancel=reverse("applications:certificates", args=[application.reference]),
+        )
     try:
         services.certificate_remove(certificate=certificate, user=request.user)
     except DomainError as error:
@@ -543,6 +570,23 @@ def certificate_remove(request, reference: str, pk: int):
         return _to_task_list(application)
     messages.success(request, _("Certificate %(number)s removed.") % {"number": certificate.number})
     return redirect("applications:certificates", reference=application.reference)
+
+
+def _removal_confirm(request, application, certificates, *, question, explanation, action, hidden, cancel):
+    """The page that asks before certificates (and their scans) are removed; its form posts `confirm=yes`."""
+    return render(
+        request,
+        "applications/applicant/removal_confirm.html",
+        {
+            "application": application,
+            "certificates": certificates,
+            "question": question,
+            "explanation": explanation,
+            "action": action,
+            "hidden": hidden,
+            "cancel": cancel,
+        },
+    )
 
 
 @step("check", "applications/applicant/application_check.html")

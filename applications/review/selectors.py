@@ -164,7 +164,7 @@ class QueueRow:
 
 
 def queue_rows(applications, *, today: datetime.date) -> list[QueueRow]:
-    placeholder = "REFERENCE"
+    placeholder = "AH-0000-00000"  # a well-formed reference (config/converters.py), replaced below
     address = reverse("review:application", args=[placeholder])
     labels = {value: str(label) for value, label in Status.choices}
     return [

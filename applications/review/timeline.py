@@ -187,7 +187,7 @@ def _subject(kind: str, row, provisions) -> str:
         provision = provisions.get(row.provision_id)
         return _("Activity: %(label)s") % {"label": provision.label if provision else row.provision_id}
     if kind == "certificate":
-        return _("Certificate %(number)s") % {"number": row.number}
+        return _("Certificate %(kind)s %(number)s") % {"kind": row.get_kind_display(), "number": row.number}
     if kind == "decision":
         return _("Decision")
     if kind == "note":

@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+from config import converters  # noqa: F401  (registers <reference:...>)
+
 from . import views
 
 app_name = "review"
@@ -33,5 +35,5 @@ urlpatterns = [
     path("exports/<uuid:export_id>/progress/", views.export_progress, name="export_progress"),
     path("exports/<uuid:export_id>/download/", views.export_download, name="export_download"),
     path("register/", views.register_received, name="register_received"),
-    path("<str:reference>/", include(application_patterns)),
+    path("<reference:reference>/", include(application_patterns)),
 ]

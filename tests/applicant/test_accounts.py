@@ -542,3 +542,9 @@ def test_login_errors_name_the_field_in_a_summary_linking_to_it(client, typed, s
     for field_id, message in summary:
         assert f'<a class="alert-link" href="#{field_id}">{message}</a>' in html
     assert 'value="aigerim@example.kz"' in html or not typed["username"]
+
+
+def test_admins_read_who_verified_their_address_and_cannot_forge_it(admin_client, member):
+    page = admin_client.get(reverse("admin:applications_emailverification_changelist")).content.decode()
+    assert "member@example.com" in page
+    assert admin_client.get(reverse("admin:applications_emailverification_add")).status_code == 403

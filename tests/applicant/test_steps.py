@@ -285,7 +285,9 @@ def test_a_scan_over_10_mb_is_refused(in_2025, member_client, selling_draft):
 
 def test_answering_no_removes_the_certificates(in_2025, member_client, selling_draft):
     member_client.post(url("certificates", selling_draft), certificate_data())
-    response = member_client.post(url("goods", selling_draft), {"sells_own_goods": "no"}, follow=True)
+    asked = member_client.post(url("goods", selling_draft), {"sells_own_goods": "no"})
+    assert "Answer “no” and remove these certificates?" in text(asked) and Certificate.objects.exists()
+    response = member_client.post(url("goods", selling_draft), {"sells_own_goods": "no", "confirm": "yes"}, follow=True)
     assert "The certificates added before were removed: 1." in text(response)
     assert not Certificate.objects.exists()
 
@@ -293,7 +295,11 @@ def test_answering_no_removes_the_certificates(in_2025, member_client, selling_d
 def test_a_certificate_can_be_removed(in_2025, member_client, selling_draft):
     member_client.post(url("certificates", selling_draft), certificate_data())
     certificate = Certificate.objects.get()
-    response = member_client.post(url("certificate_remove", selling_draft, certificate.pk), follow=True)
+    asked = member_client.post(url("certificate_remove", selling_draft, certificate.pk))
+    assert "Remove this certificate?" in text(asked) and "IND-2024-17" in text(asked)
+    assert Certificate.objects.filter(pk=certificate.pk).exists()
+    url_remove = url("certificate_remove", selling_draft, certificate.pk)
+    response = member_client.post(url_remove, {"confirm": "yes"}, follow=True)
     assert "Certificate IND-2024-17 removed." in text(response)
     assert "No certificate added yet." in text(response)
 
@@ -353,7 +359,7 @@ def test_submitting_shows_a_confirmation_page_with_the_reference_the_due_date_an
     due = review_due_on(datetime.date(2025, 6, 2))
     assert due == datetime.date(2025, 6, 24)
     assert "within 15 working days (Kazakhstan's public holidays excluded): <strong>by 24.06.2025</strong>" in page
-    assert "What happens next" in page and "window.print()" in page
+    assert "What happens next" in page and "data-print" in page and "applicant/print.js" in page
     # Everything submitted, without a change link.
     for expected in (
         "The company has no branches",

@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from applications.models import ApplicantMessage, CatalogChangeEffect, Decision, InternalNote, Invitation, Notification
 from applications.review import services as review
-from catalog.models import CatalogChange, PublicationCheck
+from catalog.models import CatalogChange, ProvisionVersion, ProvisionVersionText, PublicationCheck
 from config import append_only
 from tests.catalog.workbench import make_change
 from tests.review.conftest import approve, require_postgres
@@ -54,6 +54,9 @@ def _record_everything(in_review, rev, member, organisation, editor):
     row = {"action": "add", "appendix": 1, "paragraph": 1, "text": "Test activity (test data)."}
     change = make_change(CatalogChange.Kind.LIST, editor, rows=[row], code="1/TEST", title="test data")
     CatalogChangeEffect.objects.create(application=in_review, change=change, claims=[])
+    ProvisionVersionText.objects.create(
+        version=ProvisionVersion.objects.first(), language="kk", text="Сынақ мәтіні (test data).", official=True
+    )
     PublicationCheck.objects.create(checked_on=datetime.date(2026, 1, 1), checked_by=editor, shown_name="E. Ditor")
 
 

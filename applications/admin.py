@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import models
+from .search import application_search
 
 
 class ReadOnlyAdmin:
@@ -74,6 +75,14 @@ class ApplicationAdmin(SimpleHistoryAdmin):
     # and no date drill-down (its list of years and months read every row; filter by status instead).
     ordering = ["-pk"]
     show_full_result_count = False
+
+    def get_search_results(self, request, queryset, search_term):
+        """The queue's search (applications/search.py), which an index serves: words of the organisation's
+        name, a BIN's first digits, a reference's start."""
+        if not search_term.strip():
+            return queryset, False
+        return queryset.filter(application_search(search_term)), False
+
     inlines = [ClaimInline, CertificateInline]
     readonly_fields = [
         "reference",
@@ -214,3 +223,13 @@ class UserPreferenceAdmin(admin.ModelAdmin):
     list_filter = ["language"]
     search_fields = ["user__email"]
     autocomplete_fields = ["user"]
+
+
+@admin.register(models.EmailVerification)
+class EmailVerificationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Whose address is verified, and when. Only the owner verifies it, through the e-mailed link (or a password
+    reset): an account an admin made verifies its address the same way."""
+
+    list_display = ["user", "email", "verified_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__email", "email"]

@@ -268,6 +268,10 @@ class Application(models.Model):
             # The queue: by due date (the clock's start) within a status, and across statuses.
             models.Index(fields=["status", "clock_from", "reference"], name="application_status_due"),
             models.Index(fields=["clock_from", "reference"], name="application_due"),
+            # The dashboards count open applications per reviewer from this index alone (no table row read).
+            models.Index(
+                fields=["assigned_reviewer", "status", "clock_from", "reference_date"], name="application_workload"
+            ),
         ]
 
     # The fields the review clock's start follows (working_days.clock_start_of).
@@ -478,6 +482,8 @@ class Decision(models.Model):
     class Meta:
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
+        # Decided in a period: the dashboards' "decided this month" and the exports.
+        indexes = [models.Index(fields=["decided_at"], name="decision_decided_at")]
 
     def __str__(self):
         return f"{self.application} · {self.get_outcome_display()}"

@@ -81,6 +81,15 @@ def email_language(user) -> str:
     return _language_or_default(account_language(user))
 
 
+def account_email_language(user) -> str:
+    """The language of an e-mail about an account or an invitation: the account's choice; else (a new account,
+    an address without one) the language of the page that asked for it, which the recipient (signing up,
+    resetting a password) or a colleague (inviting) was reading; else English."""
+    from .languages import account_language
+
+    return account_language(user) or _language_or_default(translation.get_language())
+
+
 class InLanguage:
     """A value of an e-mail's context composed in Python from translated words (a list of updates): computed
     by `render_email`, in the recipient's language."""
@@ -368,7 +377,7 @@ def account_notification_write(*, address: str, kind: str, template: str, contex
     queue its sending after the commit. Such e-mails carry a signed link, and go through the outbox like every
     other: a request that writes one never waits for the mail server."""
     context = {**context, "site_url": settings.SITE_URL}
-    subject, body = render_email(template, context, language=email_language(user))
+    subject, body = render_email(template, context, language=account_email_language(user))
     notification = Notification.objects.create(
         recipient=user, kind=kind, recipients=[address], subject=subject, body=body
     )

@@ -149,6 +149,11 @@ class ProvisionVersionAdmin(ReadOnlyLawAdmin):
                     )
                     % {"count": count},
                 )
+            context["language_texts"] = list(version.texts.order_by("language"))
+            if version.text_recorded and request.user.has_perm("catalog.add_provisionversiontext"):
+                context["language_text_url"] = (
+                    f"{reverse('admin:catalog_provisionversiontext_add')}?version={version.pk}"
+                )
             if not version.text_recorded:
                 context["record_url"] = (
                     f"{reverse('admin:catalog_catalogchange_add')}?kind={Kind.WORDING}&version={version.pk}"

@@ -8,7 +8,7 @@ from django.db import connection
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .models import LegalAct, Provision, ProvisionVersion, ProvisionVersionText, PublicationCheck, format_date
+from .models import LegalAct, ProvisionVersion, PublicationCheck, format_date
 
 # What a point-in-time answer says about the criteria of own production (CatalogOnDate.criteria_state).
 CRITERIA_LISTED = "listed"  # criteria in force, their text recorded: check certificates against them
@@ -324,14 +324,26 @@ def publication_check_sentence(check: PublicationCheck | None) -> str:
 CATALOG_CACHE_SECONDS = 24 * 60 * 60
 
 
+def _catalog_models_with_history() -> list:
+    """Every model of the catalog app with a history (acts, provisions, wordings, their texts in other languages,
+    checks, changes...): any of them may change an answer, and any model added later is covered too."""
+    from django.apps import apps
+
+    return [
+        model
+        for model in apps.get_app_config("catalog").get_models()
+        if hasattr(model, "history") and not model._meta.db_table.startswith("catalog_historical")
+    ]
+
+
 def catalog_revision() -> str:
     """Moves whenever the catalog changes: the latest row of each catalog table and of its history (every
-    publication, correction, check and deletion writes one), and the latest migration. One query (each part
-    reads the end of a primary key index)."""
+    publication, correction, translation, check and deletion writes one), and the latest migration. One query
+    (each part reads the end of a primary key index)."""
     quote = connection.ops.quote_name
     parts = []
-    for model in (LegalAct, Provision, ProvisionVersion, ProvisionVersionText, PublicationCheck):
-        parts.append(f"(SELECT MAX(id) FROM {quote(model._meta.db_table)})")
+    for model in _catalog_models_with_history():
+        parts.append(f"(SELECT MAX({quote(model._meta.pk.column)}) FROM {quote(model._meta.db_table)})")
         parts.append(f"(SELECT MAX(history_id) FROM {quote(model.history.model._meta.db_table)})")
     parts.append(f"(SELECT MAX(id) FROM {quote('django_migrations')})")
     with connection.cursor() as cursor:

@@ -120,7 +120,6 @@ def test_each_member_of_an_organisation_is_written_to_in_their_language(member, 
     user_language_set(user=russian, language="ru")
     user_language_set(user=kazakh, language="kk")
     application = submitted_application(organisation=organisation, user=member, on=datetime.date(2025, 3, 3))
-    Notification.objects.all().delete()
     written = notification_write(application=application, kind=Notification.Kind.SUBMITTED)
     by_recipients = {tuple(n.recipients): n.subject for n in written}
     assert by_recipients == {
@@ -128,3 +127,30 @@ def test_each_member_of_an_organisation_is_written_to_in_their_language(member, 
         ("ru@example.com",): f"Заявка {application.reference} получена",
         ("member@example.com",): f"Application {application.reference} received",
     }
+
+
+def test_account_e_mails_go_out_in_the_language_the_person_was_reading(client):
+    """Signing up in Kazakh: the e-mail that confirms the address is in Kazakh (the account has no choice yet)."""
+    password = "Qazaq-steppe-eagle-2025!"
+    response = client.post(
+        "/accounts/signup/",
+        {"email": "aigerim@qazaqcode.kz", "password1": password, "password2": password},
+        HTTP_ACCEPT_LANGUAGE="kk",
+    )
+    assert "Поштаңызды тексеріңіз" in response.content.decode()  # "Check your e-mail", in Kazakh
+    written = Notification.objects.get(recipients=["aigerim@qazaqcode.kz"])
+    assert written.subject == "Astana Hub өтінімдерді қарау жүйесі үшін электрондық пошта мекенжайыңызды растаңыз"
+
+
+@pytest.mark.parametrize(
+    "language,heading", [("ru", "Страница не найдена"), ("kk", "Бет табылмады"), ("en", "Page not found")]
+)
+def test_error_pages_speak_the_reader_s_language(client, language, heading):
+    response = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 404 and heading in response.content.decode()
+
+
+def test_the_admin_labels_of_our_models_are_translated(client, editor):
+    client.force_login(editor)
+    page = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Правовой каталог" in page and "Изменения каталога" in page

@@ -50,6 +50,9 @@ class EmailAuthenticationForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("E-mail address")
         self.fields["username"].widget.attrs.update({"autocomplete": "email", "inputmode": "email"})
+        # Each refusal names its field (not Django's "This field is required.").
+        self.fields["username"].error_messages["required"] = _("Enter your e-mail address.")
+        self.fields["password"].error_messages["required"] = _("Enter your password.")
 
     def clean_username(self):
         return normalise_email(self.cleaned_data.get("username", ""))

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from catalog.models import ProvisionVersion
+from catalog.models import ProvisionVersion, language_texts_prefetch
 from catalog.selectors import CRITERIA_NONE_SET, CatalogOnDate
 
 from ..models import ActivityClaim, ApplicantMessage, Application, Organisation, Status
@@ -97,7 +97,9 @@ def application_with_answers(queryset=None):
     return queryset.select_related("organisation", "act").prefetch_related(
         Prefetch(
             "claims",
-            queryset=ActivityClaim.objects.select_related("provision__act", "provision_version__introduced_by"),
+            queryset=ActivityClaim.objects.select_related(
+                "provision__act", "provision_version__introduced_by"
+            ).prefetch_related(*language_texts_prefetch("provision_version__texts")),
         ),
         "certificates",
     )

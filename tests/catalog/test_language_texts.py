@@ -157,3 +157,27 @@ def test_only_catalog_editors_record_official_texts(client, rev, member):
         response = client.get(add)
         assert response.status_code in (302, 403)
     assert not ProvisionVersionText.objects.exists()
+
+
+def test_the_applicant_s_answers_quote_the_wording_in_their_language(member, organisation):
+    application = submitted_application(organisation=organisation, user=member, on=datetime.date(2025, 3, 3))
+    version = application.claims.order_by("provision__paragraph").first().provision_version
+    ProvisionVersionText.objects.create(version=version, language="ru", text=RU_TEXT)
+    detail = reverse("applications:detail", args=[application.reference])
+    for language, expected, absent in (("ru", RU_TEXT, version.text), ("kk", KK_MISSING, RU_TEXT)):
+        client = Client(HTTP_ACCEPT_LANGUAGE=language)
+        client.force_login(member)
+        content = client.get(detail).content.decode()
+        assert expected in content, language
+        assert absent not in content or language == "kk", language
+
+
+def test_a_wording_s_admin_page_leads_the_editor_to_its_official_texts(client, editor):
+    version = first_activity()
+    recorded = ProvisionVersionText.objects.create(version=version, language="ru", text=RU_TEXT)
+    client.force_login(editor)
+    content = client.get(reverse("admin:catalog_provisionversion_change", args=[version.pk])).content.decode()
+    assert f"{reverse('admin:catalog_provisionversiontext_add')}?version={version.pk}" in content
+    assert reverse("admin:catalog_provisionversiontext_change", args=[recorded.pk]) in content
+    add = client.get(reverse("admin:catalog_provisionversiontext_add"), {"version": version.pk})
+    assert add.status_code == 200 and f'value="{version.pk}" selected' in add.content.decode()

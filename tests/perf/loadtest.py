@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -31,7 +32,8 @@ REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/5"
 USERS = int(os.environ.get("LOADTEST_USERS", "60"))
 SECONDS = int(os.environ.get("LOADTEST_SECONDS", "60"))
 PORT = int(os.environ.get("LOADTEST_PORT", "8765"))
-REVIEWERS, APPLICANTS, PASSWORD = 10, 10, "load-test-2025"
+REVIEWERS, APPLICANTS, PASSWORD = 40, 10, "load-test-2025"
+TOTP_KEY = "3132333435363738393031323334353637383930"  # the load-test reviewers' authenticator key
 ENV = {
     **os.environ,
     "DATABASE_URL": DATABASE_URL,
@@ -54,6 +56,7 @@ def prepare() -> tuple[dict, dict]:
     django.setup()
     from django.contrib.auth.models import Group, User
     from django.core.management import call_command
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from applications.applicant.accounts import email_verification_record
     from applications.models import Application, ConflictDeclaration, Membership, Organisation
@@ -74,6 +77,7 @@ def prepare() -> tuple[dict, dict]:
             user.set_password(PASSWORD)
             user.save()
             user.groups.add(group)
+        TOTPDevice.objects.get_or_create(user=user, name="load test", defaults={"key": TOTP_KEY, "confirmed": True})
         mine = open_ones[i * 20 : i * 20 + 20]
         ConflictDeclaration.objects.bulk_create(
             [
@@ -104,6 +108,8 @@ def wait_until_up(url: str, seconds: int = 60) -> None:
         try:
             urllib.request.urlopen(url, timeout=2)  # noqa: S310 - our own server on 127.0.0.1
             return
+        except urllib.error.HTTPError as error:
+            raise RuntimeError(f"{url} answered {error.code}: see the server's log") from error
         except Exception:  # noqa: BLE001 - not up yet
             time.sleep(0.5)
     raise RuntimeError(f"{url} did not answer within {seconds} s")
@@ -185,6 +191,7 @@ def main() -> int:
             "LOADTEST_REVIEWERS": str(REVIEWERS),
             "LOADTEST_APPLICANTS": str(APPLICANTS),
             "LOADTEST_PASSWORD": PASSWORD,
+            "LOADTEST_TOTP_KEY": TOTP_KEY,
             "LOADTEST_ACCEPTED": str(out / "accepted.json"),
         }
         subprocess.run(

@@ -3,9 +3,14 @@ anonymous readers of the catalog, in about the mix the park sees. Reviewers post
 every note the server accepted is written to LOADTEST_ACCEPTED (JSON) at the end, for the check that each is in
 the database exactly once."""
 
+import hashlib
+import hmac
+import itertools
 import json
 import os
 import random
+import struct
+import time
 import uuid
 
 from locust import HttpUser, between, events, task
@@ -16,7 +21,16 @@ APPLICANTS = int(os.environ.get("LOADTEST_APPLICANTS", "10"))
 TARGETS = json.loads(os.environ.get("LOADTEST_TARGETS", "{}"))  # reviewer e-mail -> references declared on
 OWN = json.loads(os.environ.get("LOADTEST_OWN", "{}"))  # applicant e-mail -> references of their organisation
 DATES = [f"{day:02d}.{month:02d}.{year}" for year in (2019, 2021, 2023, 2025) for month in (1, 6) for day in (1, 15)]
+TOTP_KEY = os.environ.get("LOADTEST_TOTP_KEY", "")  # hex: every load-test reviewer's authenticator key
 ACCEPTED: list[str] = []
+NEXT_REVIEWER = itertools.count()  # each simulated reviewer its own account (a code is accepted once per account)
+
+
+def totp(key_hex: str) -> str:
+    """The code an authenticator app shows now (RFC 6238: SHA-1, 30 s, 6 digits), as django-otp checks it."""
+    digest = hmac.new(bytes.fromhex(key_hex), struct.pack(">Q", int(time.time()) // 30), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
 
 
 def _login(user, email: str) -> None:
@@ -32,9 +46,14 @@ class Reviewer(HttpUser):
     wait_time = between(0.2, 1.0)
 
     def on_start(self):
-        self.email = f"loadrev{random.randrange(REVIEWERS)}@load.kz"
+        self.email = f"loadrev{next(NEXT_REVIEWER) % REVIEWERS}@load.kz"
         self.targets = TARGETS.get(self.email, [])
         _login(self, self.email)
+        # Staff sign in with a second factor: the code of their authenticator app.
+        token = self.client.cookies.get("csrftoken", "")
+        self.client.post(
+            "/accounts/two-factor/verify/", {"token": totp(TOTP_KEY), "csrfmiddlewaretoken": token}, name="login"
+        )
 
     @task(4)
     def queue(self):

@@ -7,7 +7,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0013_single_line_fields_refuse_line_breaks"),
+        ("applications", "0014_merge_dashboard_indexes_and_single_line_fields"),
     ]
 
     operations = [

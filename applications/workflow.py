@@ -128,5 +128,6 @@ def save_with_history(instance, *, user, reason: str = "", **kwargs):
 def delete_with_history(instance, *, user, reason: str = "") -> None:
     """Delete with the acting user (and why) in the history's "-" row."""
     instance._history_user = user
-    instance._change_reason = reason or None
+    if reason:
+        instance._change_reason = reason
     instance.delete()

@@ -29,9 +29,11 @@ RECORD_MODELS = [
     "applications.CatalogChangeEffect",
 ]
 
-# The outbox: sending sets sent_at, attempts and last_error while the row is unsent; once sent, nothing changes,
-# and what it says (to whom, subject, body) never changes at all.
+# The outbox: sending sets sent_at, attempts and last_error while the row is unsent; once sent, nothing changes
+# and it is never deleted, and what it says (to whom, subject, body) never changes at all.
 _NOTIFICATION_WORDS = ["kind", "recipients", "subject", "body", "application_id", "recipient_id", "created_at"]
+# Deleting: an unsent e-mail may still be dropped (nobody was told anything yet); a sent one never.
+DELETE_CONDITIONS = {"applications.Notification": pgtrigger.Q(old__sent_at__isnull=False)}
 CONDITIONS = {
     "applications.Notification": pgtrigger.Q(old__sent_at__isnull=False)
     | pgtrigger.Q(
@@ -63,7 +65,7 @@ def triggers_for(label: str) -> list[pgtrigger.Trigger]:
         return [Refuse(name=ROW_TRIGGER, operation=pgtrigger.Update | pgtrigger.Delete), truncate]
     return [
         Refuse(name=UPDATE_TRIGGER, operation=pgtrigger.Update, condition=condition),
-        Refuse(name=DELETE_TRIGGER, operation=pgtrigger.Delete),
+        Refuse(name=DELETE_TRIGGER, operation=pgtrigger.Delete, condition=DELETE_CONDITIONS.get(label)),
         truncate,
     ]
 

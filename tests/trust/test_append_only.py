@@ -114,6 +114,10 @@ def test_an_unsent_notification_is_marked_sent_once_and_then_never_changes(in_re
         one.update(attempts=2)
     with pytest.raises(DatabaseError, match=REFUSED), transaction.atomic():
         one.delete()
+    # An e-mail not sent yet told nobody anything: it may still be dropped.
+    unsent = rows.exclude(pk=notification.pk)
+    if unsent.exists():
+        unsent.delete()
 
 
 @pytest.mark.django_db

@@ -213,8 +213,7 @@ def membership_leave(*, organisation: Organisation, user: User) -> None:
             % {"name": organisation.name}
         )
     membership = next(m for m in memberships if m.user_id == user.pk)
-    membership._change_reason = _("Left the organisation")
-    delete_with_history(membership, user=user)
+    delete_with_history(membership, user=user, reason=_("Left the organisation"))
 
 
 # Applications: starting, submitting, withdrawing --------------------------------------------------------

@@ -3,7 +3,8 @@ for services.
 
 The people: `member` (an applicant; a member of `organisation` once that fixture is used), `outsider` (a
 member of another organisation), `rev` and `other_rev` (reviewers), `lead` (a lead reviewer), `editor` (a
-catalog editor) and `admin_user`. Applications in each state are in tests/applicant/conftest.py and
+catalog editor), `author` and `approver` (two catalog editors: one writes a change, the other publishes it) and
+`admin_user`. Applications in each state are in tests/applicant/conftest.py and
 tests/review/conftest.py.
 """
 
@@ -232,6 +233,21 @@ def lead(db):
 def editor(db):
     """A catalog editor: works in Django admin through the "Catalog editors" group's permissions only."""
     return in_groups(UserFactory(email="editor@example.com", is_staff=True), CATALOG_EDITORS)
+
+
+@pytest.fixture
+def author(db):
+    """A catalog editor who writes a change; `approver`, another, publishes it (four eyes; workbench.publish)."""
+    from tests.catalog.workbench import editor as catalog_editor
+
+    return catalog_editor("author@example.com", first_name="Aigerim", last_name="Seitkali")
+
+
+@pytest.fixture
+def approver(db):
+    from tests.catalog.workbench import editor as catalog_editor
+
+    return catalog_editor("approver@example.com", first_name="Daniyar", last_name="Omarov")
 
 
 @pytest.fixture

@@ -121,9 +121,14 @@ def email_verification_resend(*, user) -> Notification:
         return email_verification_send(user=user)
 
 
-def email_verify(token: str) -> tuple[object | None, str]:
-    """The account a verification link names, now verified, and where the link leads; (None, "") for a forged
-    or expired link, or one made for an address the account no longer has."""
+def email_verify(token: str, *, by) -> tuple[object | None, str]:
+    """The account a verification link names, and where the link leads; (None, "") for a forged or expired
+    link, or one made for an address the account no longer has.
+
+    The address is verified only when `by` (whoever opened the link) is signed in as that account: the link
+    proves the mailbox, the sign-in proves the password. Otherwise a stranger who signed up with someone else's
+    address would get a verified account the day its owner clicks the link they never asked for. Signed in as
+    another account: refused (DomainError); not signed in: nothing is recorded (the caller asks to log in)."""
     try:
         data = signing.loads(token, salt=EMAIL_VERIFICATION_SALT, max_age=settings.EMAIL_VERIFICATION_MAX_AGE)
     except signing.BadSignature:
@@ -131,7 +136,16 @@ def email_verify(token: str) -> tuple[object | None, str]:
     user = User.objects.filter(pk=data.get("id"), is_active=True).first()
     if user is None or normalise_email(user.email) != data.get("email"):
         return None, ""
-    email_verification_record(user)
+    if by.is_authenticated and by.pk != user.pk:
+        raise DomainError(
+            _(
+                "This link confirms the address of another account. Log out, then open the link again and log in "
+                "as %(email)s."
+            )
+            % {"email": user.email}
+        )
+    if by.is_authenticated:
+        email_verification_record(user)
     return user, data.get("next") or ""
 
 

@@ -175,20 +175,26 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 def email_verify_link(request, token: str):
-    """The link in the verification e-mail: the address is verified; then on to where the user was going."""
-    user, next_url = accounts.email_verify(token)
+    """The link in the verification e-mail: once signed in as its account, the address is verified; then on to
+    where the user was going."""
+    try:
+        user, next_url = accounts.email_verify(token, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("applications:email_verify")
     if user is None:
         messages.error(
             request,
             _("This link is not valid any more: it has expired, or the address changed. Log in to get a new one."),
         )
         return redirect("applications:email_verify")
+    if not request.user.is_authenticated:
+        messages.info(request, _("Log in as %(email)s to confirm the address.") % {"email": user.email})
+        return redirect_to_login(request.get_full_path())
     messages.success(request, _("Your e-mail address %(email)s is confirmed.") % {"email": user.email})
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = ""
-    if request.user.is_authenticated and request.user.pk == user.pk:
-        return HttpResponseRedirect(next_url or reverse("applications:dashboard"))
-    return redirect_to_login(next_url or reverse("applications:dashboard"))
+    return HttpResponseRedirect(next_url or reverse("applications:dashboard"))
 
 
 @login_required

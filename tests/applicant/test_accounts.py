@@ -62,6 +62,30 @@ def test_sign_up_e_mails_a_link_and_the_account_acts_once_the_address_is_verifie
     assert client.get(reverse("applications:organisation_create")).status_code == 200
 
 
+def test_a_stranger_who_signed_up_with_your_address_gets_no_verified_account_when_you_click_the_link(
+    django_capture_on_commit_callbacks,
+):
+    """Pre-hijacking: the stranger knows the password, the owner reads the mailbox. Opening the link is not
+    enough; the address is confirmed only by someone signed in as the account."""
+    stranger, owner, other = Client(), Client(), Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(stranger, email="victim@example.kz", password1="strangers-own-secret")
+    link = link_in(mail.outbox[0])
+
+    page = owner.get(link, follow=True).content.decode()  # the owner, who never signed up, clicks it
+    assert "Log in as victim@example.kz to confirm the address." in page
+    assert not EmailVerification.objects.exists()
+
+    other.force_login(UserFactory(email="someone-else@example.kz"))
+    page = other.get(link, follow=True).content.decode()
+    assert "This link confirms the address of another account." in page
+    assert not EmailVerification.objects.filter(email="victim@example.kz").exists()
+
+    assert stranger.login(username="victim@example.kz", password="strangers-own-secret")
+    response = stranger.get(reverse("applications:organisation_create"))
+    assert response.status_code == 403 and "Confirm your e-mail address first" in response.content.decode()
+
+
 def test_the_verification_link_can_be_sent_again_once_a_minute(client, django_capture_on_commit_callbacks):
     user = UserFactory(email="late@example.kz", verified=False)
     client.force_login(user)
@@ -358,12 +382,13 @@ def test_inviting_a_new_address_e_mails_a_link_that_joins_them_once_they_sign_up
             follow=True,
         )
     assert "Check your e-mail" in response.content.decode()
-    # The verification link leads to log in, then back to the invitation.
+    # The verification link leads to log in (which confirms the address), then back to the invitation.
     response = client.get(link_in(mail.outbox[-1]), follow=True)
-    assert "is confirmed" in response.content.decode()
+    assert "Log in as new@steppe.kz to confirm the address." in response.content.decode()
     response = client.post(
         response.redirect_chain[-1][0], {"username": "new@steppe.kz", "password": "steppe-eagle-2025"}, follow=True
     )
+    assert "Your e-mail address new@steppe.kz is confirmed." in response.content.decode()
     assert "Accept and join" in response.content.decode()
     response = client.post(link, follow=True)
     assert "You are now a member of Steppe Software LLP." in response.content.decode()

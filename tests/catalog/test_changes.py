@@ -11,7 +11,7 @@ from catalog.changes import ChangeError, change_publish, change_submit
 from catalog.models import CatalogChange, LegalAct, Provision, ProvisionVersion
 from catalog.selectors import acts_with_status, catalog_on
 
-from .workbench import Action, Kind, act, current, editor, make_change, successor_list
+from .workbench import Action, Kind, act, current, make_change, publish, successor_list
 
 pytestmark = pytest.mark.django_db
 
@@ -21,22 +21,6 @@ MARCH = datetime.date(2026, 3, 1)
 @pytest.fixture(autouse=True)
 def in_february_2026(time_machine):
     time_machine.move_to(datetime.datetime(2026, 2, 2, 10, 0, tzinfo=datetime.UTC), tick=False)
-
-
-@pytest.fixture
-def author(db):
-    return editor("author@example.com", first_name="Aigerim", last_name="Seitkali")
-
-
-@pytest.fixture
-def approver(db):
-    return editor("approver@example.com", first_name="Daniyar", last_name="Omarov")
-
-
-def publish(change, author, approver):
-    change_submit(change=change, user=author)
-    change.refresh_from_db()
-    return change_publish(change=change, user=approver, revision=change.revision)
 
 
 @pytest.fixture

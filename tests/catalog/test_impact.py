@@ -10,12 +10,11 @@ from applications.applicant.services import application_submit
 from applications.models import ActivityClaim, Outcome, Verdict
 from applications.review import services as review
 from catalog import changes
-from catalog.changes import change_publish, change_submit
 from catalog.impact import preview_change
 from catalog.models import CatalogChange, LegalAct, Provision, ProvisionVersion
 from tests.factories import OrganisationFactory, UserFactory, complete_draft, member_of, reviewer, submitted_application
 
-from .workbench import Action, Kind, act, current, editor, make_change, successor_list
+from .workbench import Action, Kind, act, current, make_change, publish, successor_list
 
 pytestmark = pytest.mark.django_db
 
@@ -23,22 +22,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def in_february_2026(time_machine):
     time_machine.move_to(datetime.datetime(2026, 2, 2, 10, 0, tzinfo=datetime.UTC), tick=False)
-
-
-@pytest.fixture
-def author(db):
-    return editor("author@example.com", first_name="Aigerim", last_name="Seitkali")
-
-
-@pytest.fixture
-def approver(db):
-    return editor("approver@example.com", first_name="Daniyar", last_name="Omarov")
-
-
-def publish(change, author, approver):
-    change_submit(change=change, user=author)
-    change.refresh_from_db()
-    return change_publish(change=change, user=approver, revision=change.revision)
 
 
 def confirm_413(author, day: datetime.date) -> CatalogChange:

@@ -18,11 +18,6 @@ def in_february_2026(time_machine):
     time_machine.move_to(datetime.datetime(2026, 2, 2, 10, 0, tzinfo=datetime.UTC), tick=False)
 
 
-@pytest.fixture
-def author(db):
-    return editor("author@example.com", first_name="Aigerim", last_name="Seitkali")
-
-
 def count(client, django_assert_num_queries, expected: int, url: str, params=None):
     client.get(url, params)
     with django_assert_num_queries(expected):

@@ -8,6 +8,7 @@ import datetime
 from django.contrib.auth.models import Group
 
 from catalog.apps import CATALOG_EDITORS
+from catalog.changes import change_publish, change_submit
 from catalog.models import CatalogChange, ChangeRow, LegalAct, ProvisionVersion
 from tests.factories import UserFactory
 
@@ -60,6 +61,13 @@ def successor_list(by, *, activities=ACTIVITIES, criteria=CRITERIA, **facts) -> 
         for n, t, f, k in criteria
     ]  # fmt: skip
     return make_change(Kind.LIST, by, rows=rows, **{**SUCCESSOR, **facts})
+
+
+def publish(change: CatalogChange, author, approver):
+    """Submit `change` as `author`, then publish it as `approver` (four eyes)."""
+    change_submit(change=change, user=author)
+    change.refresh_from_db()
+    return change_publish(change=change, user=approver, revision=change.revision)
 
 
 def current(code: str, appendix: int, paragraph: int) -> ProvisionVersion:

@@ -25,7 +25,7 @@ from applications.review import services as review
 from applications.watches import stalled_drafts_watch
 from catalog.changes import ChangeError, change_publish, change_submit
 from catalog.models import Provision
-from tests.catalog.workbench import Action, Kind, act, current, editor, make_change, successor_list
+from tests.catalog.workbench import Action, Kind, act, current, make_change, publish, successor_list
 from tests.factories import OrganisationFactory, UserFactory, complete_draft, member_of
 
 pytestmark = pytest.mark.django_db
@@ -36,22 +36,6 @@ REWRITTEN = "Test activity one, rewritten (test data)."
 SENTENCE = (
     "Appendix 1, paragraph 1 of 45/TEST (the wording of 45/TEST), ends on 01.04.2026 (replaced or repealed by 46/TEST)."
 )
-
-
-@pytest.fixture
-def author(db):
-    return editor("author@example.com", first_name="Aigerim", last_name="Seitkali")
-
-
-@pytest.fixture
-def approver(db):
-    return editor("approver@example.com", first_name="Daniyar", last_name="Omarov")
-
-
-def publish(change, author, approver):
-    change_submit(change=change, user=author)
-    change.refresh_from_db()
-    return change_publish(change=change, user=approver, revision=change.revision)
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from applications.applicant.selectors import applicant_updates
+from applications.models import Application
 from applications.review import services as review
 from applications.review.timeline import application_timeline
 
@@ -49,7 +50,7 @@ TIMELINE_QUERIES = 15
 @pytest.mark.django_db
 @pytest.mark.parametrize("extra", [0, 195])
 def test_constant_queries(client, django_assert_num_queries, in_review, rev, extra):
-    from applications.models import Application, InternalNote
+    from applications.models import InternalNote
 
     bump(in_review, rev, extra)
     rows = sum(
@@ -132,17 +133,7 @@ def test_a_step_is_recorded_as_answered_only_when_its_form_was_valid(client, mem
         reasons = [e.reason for e in application_timeline(draft) if e.kind == "application"]
         assert "Eligibility answers kept as a draft (the form showed problems)" in reasons
         assert "Eligibility answered" not in reasons
-        answers = dict.fromkeys(
-            (
-                "is_legal_entity",
-                "state_share_below_50",
-                "not_subsoil_user",
-                "not_sez_participant",
-                "no_excisable_goods",
-                "no_branches",
-            ),
-            "yes",
-        )
+        answers = dict.fromkeys(Application.ELIGIBILITY_FIELDS, "yes")
         client.post(url, answers)
         assert "Eligibility answered" in [e.reason for e in application_timeline(draft)]
         # The activities: a tick without its explanation is kept, not recorded as chosen.

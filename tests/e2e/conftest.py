@@ -56,7 +56,14 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": {"width": 1280, "height": 900}, "locale": "en-GB"}
+    # bypass_csp: the test injects axe-core into pages whose Content-Security-Policy allows no inline script
+    # (the pages themselves still run under it).
+    return {
+        **browser_context_args,
+        "viewport": {"width": 1280, "height": 900},
+        "locale": "en-GB",
+        "bypass_csp": True,
+    }
 
 
 @pytest.fixture(autouse=True)

@@ -120,7 +120,6 @@ def test_each_member_of_an_organisation_is_written_to_in_their_language(member, 
     user_language_set(user=russian, language="ru")
     user_language_set(user=kazakh, language="kk")
     application = submitted_application(organisation=organisation, user=member, on=datetime.date(2025, 3, 3))
-    Notification.objects.all().delete()
     written = notification_write(application=application, kind=Notification.Kind.SUBMITTED)
     by_recipients = {tuple(n.recipients): n.subject for n in written}
     assert by_recipients == {

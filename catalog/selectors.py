@@ -45,6 +45,16 @@ class CatalogOnDate:
         return CRITERIA_LISTED
 
     @property
+    def sets_no_criteria(self) -> bool:
+        """The list in force sets no criteria of own production (CRITERIA_NONE_SET)."""
+        return self.criteria_state == CRITERIA_NONE_SET
+
+    def asks_for_certificates(self, sells_own_goods: bool | None) -> bool:
+        """Whether a company that answered `sells_own_goods` must show certificates of own production: it sells
+        goods it produces, and the list in force does not set no criteria (a list with none asks for none)."""
+        return bool(sells_own_goods) and not self.sets_no_criteria
+
+    @property
     def criteria_notice(self) -> str:
         """One plain sentence on the criteria of own production on this date."""
         state = self.criteria_state

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog.models import ProvisionVersion, language_texts_prefetch
-from catalog.selectors import CRITERIA_NONE_SET, CatalogOnDate
+from catalog.selectors import CatalogOnDate
 
 from ..models import ActivityClaim, ApplicantMessage, Application, Organisation, Status
 from ..workflow import EDITABLE
@@ -177,7 +177,7 @@ def application_sections(application: Application, *, catalog: CatalogOnDate) ->
         goods = CANNOT_START
     elif application.sells_own_goods is None:
         goods = NOT_STARTED
-    elif application.sells_own_goods and not certificates and catalog.criteria_state != CRITERIA_NONE_SET:
+    elif catalog.asks_for_certificates(application.sells_own_goods) and not certificates:
         goods, goods_hint = IN_PROGRESS, _("Add at least one certificate.")
     else:
         goods = COMPLETED

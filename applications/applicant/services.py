@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import ProvisionVersion, format_date
-from catalog.selectors import CRITERIA_NONE_SET, CatalogOnDate, catalog_on
+from catalog.selectors import CatalogOnDate, catalog_on
 
 from ..models import (
     ActivityClaim,
@@ -257,11 +257,7 @@ def submission_problems(application: Application, catalog: CatalogOnDate) -> lis
         problems.append(("activities", _("Explain each activity you ticked.")))
     if application.sells_own_goods is None:
         problems.append(("goods", _("Say whether the company sells goods it produces.")))
-    elif (
-        application.sells_own_goods
-        and catalog.criteria_state != CRITERIA_NONE_SET  # a list with no criteria asks for no certificate
-        and not application.certificates.exists()
-    ):
+    elif catalog.asks_for_certificates(application.sells_own_goods) and not application.certificates.exists():
         problems.append(("goods", _("Add at least one certificate of own production.")))
     if not application.declaration_confirmed:
         problems.append(("declaration", _("Confirm the statement of truth.")))

@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from catalog.selectors import CRITERIA_NONE_SET, catalog_on
+from catalog.selectors import catalog_on
 
 from .. import two_factor
 from ..models import Application, Certificate, Decision, Organisation
@@ -529,7 +529,7 @@ def goods(request, application: Application, context: dict):
     )
     if removed:
         messages.info(request, _("The certificates added before were removed: %(n)d.") % {"n": removed})
-    if application.sells_own_goods and context["catalog"].criteria_state != CRITERIA_NONE_SET:
+    if context["catalog"].asks_for_certificates(application.sells_own_goods):
         return redirect("applications:certificates", reference=application.reference)
     messages.success(request, _("Answer saved."))
     return _to_task_list(application)

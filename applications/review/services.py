@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog.models import format_date
-from catalog.selectors import CRITERIA_NONE_SET, CRITERIA_NOT_RECORDED, CatalogOnDate, catalog_on
+from catalog.selectors import CRITERIA_NOT_RECORDED, CatalogOnDate, catalog_on
 
 from .. import decision_chain
 from ..applicant.services import application_submit, certificate_attach, new_draft
@@ -324,7 +324,7 @@ def own_production_finding(application: Application, certificates: list[Certific
     goods it produces (nothing to confirm), and when the list in force sets no criteria of own production
     (`not_applicable`: there is nothing to confirm them against)."""
     accepted = catalog.accepted_certificate_kinds
-    not_applicable = bool(application.sells_own_goods) and catalog.criteria_state == CRITERIA_NONE_SET
+    not_applicable = bool(application.sells_own_goods) and catalog.sets_no_criteria
     day = application.reference_date
     rows = [
         {
@@ -339,7 +339,7 @@ def own_production_finding(application: Application, certificates: list[Certific
         for certificate in certificates
     ]
     confirmed = None
-    if application.sells_own_goods and not not_applicable:
+    if catalog.asks_for_certificates(application.sells_own_goods):
         confirmed = any(
             row["verification"] == Verification.VERIFIED and row["kind_accepted"] and row["valid_on_reference_date"]
             for row in rows
@@ -380,7 +380,7 @@ def approval_problems(
             _("Verify or reject every certificate: not yet done: %(items)s.")
             % {"items": ", ".join(certificate.number for certificate in pending)}
         )
-    if application.sells_own_goods and catalog.criteria_state != CRITERIA_NONE_SET:
+    if catalog.asks_for_certificates(application.sells_own_goods):
         if catalog.criteria_state == CRITERIA_NOT_RECORDED:
             problems.append(
                 _(

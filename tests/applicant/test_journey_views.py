@@ -28,10 +28,11 @@ def test_sign_up_to_submission(in_2025, client, django_capture_on_commit_callbac
     assert "Check your e-mail" in response.content.decode()
     link = re.search(r"https?://[^/\s]+(/\S+)", mail.outbox[-1].body).group(1)
     response = client.get(link, follow=True)
-    assert "Your e-mail address aigerim@example.kz is confirmed." in response.content.decode()
+    assert "Log in as aigerim@example.kz to confirm the address." in response.content.decode()
     response = client.post(
         response.redirect_chain[-1][0], {"username": "aigerim@example.kz", "password": "steppe-eagle-2025"}, follow=True
     )
+    assert "Your e-mail address aigerim@example.kz is confirmed." in response.content.decode()
     assert "Start by registering your organisation" in response.content.decode()
     assert response.context["user"].username == "aigerim@example.kz"
 

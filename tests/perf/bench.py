@@ -289,6 +289,13 @@ def pages() -> list[tuple[str, str, str]]:
     all_count = Application.objects.filter(status__in=SEEN_BY_STAFF).count()
     last_open = max(1, -(-open_count // per_page))
     last_all = max(1, -(-all_count // per_page))
+    only = set(filter(None, os.environ.get("BENCH_PAGES", "").split(",")))  # e.g. BENCH_PAGES=queue,lead_dashboard
+    return [
+        page for page in _all_pages(application, name, organisation, last_open, last_all) if not only or page[0] in only
+    ]
+
+
+def _all_pages(application, name, organisation, last_open, last_all) -> list[tuple[str, str, str]]:
     ref = application.reference
     return [
         ("queue", "rev0", "/review/"),

@@ -76,6 +76,23 @@ class QueueFilterForm(forms.Form):
                 self.add_error(end_name, _("The end of the period is before its start."))
         return data
 
+    SELECTS = ["status", "assigned", "activity", "sort", "per_page"]
+
+    def _options(self, name: str) -> list[tuple[str, str, bool]]:
+        """(value, label, selected) of a select, worked out once for the page rather than by the template for each
+        option (the activity and reviewer lists are long)."""
+        chosen = str(self[name].value())
+        return [(value, str(label), str(value) == chosen) for value, label in self.fields[name].choices]
+
+    @property
+    def selects(self) -> list[tuple]:
+        """The selects of the first row of filters, in the form's order, each with its options."""
+        return [(self[name], self._options(name)) for name in self.fields if name in self.SELECTS]
+
+    @property
+    def decided_by_options(self) -> list[tuple[str, str, bool]]:
+        return self._options("decided_by")
+
     def more_filters(self):
         """The fields shown under "More filters"."""
         return [self[name] for name in self.MORE]

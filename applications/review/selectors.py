@@ -16,8 +16,9 @@ from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from catalog.models import Provision, ProvisionVersion, format_date, language_texts_prefetch
 from catalog.selectors import CatalogOnDate, catalog_on
@@ -163,21 +164,50 @@ class QueueRow:
     # Worked out once for the page, not by the template for each row (issue 13: the queue's own rendering).
     url: str = ""
     status_label: str = ""
+    status_badge: str = ""  # the markup of applications/includes/_status_badge.html
+    select_label: str = ""
+    submitted_on: str = ""
+    reviewer: str = ""  # the assigned reviewer's e-mail (or username)
+    reviewer_is_me: bool = False
+    overdue_label: str = ""
+    due_label: str = ""
 
 
-def queue_rows(applications, *, today: datetime.date) -> list[QueueRow]:
+def queue_rows(applications, *, today: datetime.date, user=None) -> list[QueueRow]:
+    """The rows of a list of applications with every text their row shows, translated once for the page."""
     placeholder = "AH-0000-00000"  # a well-formed reference (config/converters.py), replaced below
     address = reverse("review:application", args=[placeholder])
     labels = {value: str(label) for value, label in Status.choices}
-    return [
-        QueueRow(
-            application,
-            review_clock(application, today),
-            url=address.replace(placeholder, application.reference),
-            status_label=labels.get(application.status, application.status),
+    select = _("Select %(ref)s")
+    due = _("due %(d)s")
+    rows = []
+    for application in applications:
+        clock = review_clock(application, today)
+        label = labels.get(application.status, application.status)
+        # The queue's reviewer column (its rows come with their reviewer); other lists pass no user.
+        reviewer = application.assigned_reviewer if user is not None and application.assigned_reviewer_id else None
+        rows.append(
+            QueueRow(
+                application,
+                clock,
+                url=address.replace(placeholder, application.reference),
+                status_label=label,
+                status_badge=format_html(
+                    '<span class="badge rounded-pill status-badge status-{}">{}</span>', application.status, label
+                ),
+                select_label=select % {"ref": application.reference},
+                submitted_on=format_date(application.reference_date) if application.reference_date else "",
+                reviewer=(reviewer.email or reviewer.username) if reviewer else "",
+                reviewer_is_me=reviewer is not None and reviewer.pk == user.pk,
+                overdue_label=(
+                    ngettext("overdue %(n)s day", "overdue %(n)s days", clock.days_overdue) % {"n": clock.days_overdue}
+                    if clock and clock.overdue
+                    else ""
+                ),
+                due_label=due % {"d": format_date(clock.due_on)} if clock else "",
+            )
         )
-        for application in applications
-    ]
+    return rows
 
 
 def activity_choices() -> list[tuple[str, str]]:

@@ -129,7 +129,7 @@ def queue(request):
             "invalid": invalid,
             "filters": filters,
             "page": page,
-            "rows": queue_rows(page.object_list, today=today),
+            "rows": queue_rows(page.object_list, today=today, user=request.user),
             "querystring": params.urlencode(),
             "sort_links": sort_links,
             "today": today,

@@ -326,3 +326,20 @@ def test_an_oversized_or_binary_search_is_refused_with_the_reason(client, rev, q
     response = client.get(URL, {"status": "all", "q": q})
     assert response.status_code == 200
     assert reason in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_each_row_says_what_it_is_in_the_readers_language(client, rev, other_rev, queue):
+    """The row's texts are worked out once for the page (issue 13), and read as before: the tick box's name,
+    the status, the reviewer ("me" for oneself), the due date, in Russian too."""
+    client.force_login(rev)
+    with time_machine.travel(datetime.datetime(2025, 3, 31, 10, 0), tick=False):
+        html = client.get(URL, {"status": "all"}).content.decode()
+        a = queue["a"].reference
+        assert f'aria-label="Select {a}"' in html
+        assert '<span class="badge rounded-pill status-badge status-submitted">Submitted</span>' in html
+        assert "<strong>me</strong>" in html and other_rev.email in html
+        assert "due 28.03.2025" in html and "overdue 1 day" in html
+        assert '<span class="text-muted">unassigned</span>' in html
+        russian = client.get(URL, {"status": "all"}, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert f'aria-label="Select {a}"' not in russian and "due 28.03.2025" not in russian

@@ -146,7 +146,9 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def counted(self) -> int:
-        return self.object_list[: self.max_rows + 1].count()
+        # Without the list's order: how many rows there are does not depend on it, and sorting every matching row
+        # to count the first 1,001 cost 14 ms at 100,000 applications (a temporary B-tree over two statuses).
+        return self.object_list.order_by()[: self.max_rows + 1].count()
 
     @cached_property
     def count(self) -> int:

@@ -267,7 +267,9 @@ class Application(models.Model):
             models.Index(fields=["status", "submitted_at"]),
             # The queue: by due date (the clock's start) within a status, and across statuses.
             models.Index(fields=["status", "clock_from", "reference"], name="application_status_due"),
-            models.Index(fields=["clock_from", "reference"], name="application_due"),
+            # Across statuses, and for two or more statuses at once (the default queue): walked in order, the status
+            # read from the index, not from each row (page 40 of the open ones: 15 to 6 ms at 100,000, SQLite).
+            models.Index(fields=["clock_from", "reference", "status"], name="application_due_status"),
             # The dashboards count open applications per reviewer from this index alone (no table row read).
             models.Index(
                 fields=["assigned_reviewer", "status", "clock_from", "reference_date"], name="application_workload"

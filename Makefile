@@ -62,5 +62,5 @@ clean:
 # gettext's xgettext, for whoever changes the texts), then compile the .mo with polib (no gettext needed).
 messages: install
 	$(DEV_ENV) $(PY) manage.py makemessages -l kk -l ru --add-location=file --no-obsolete \
-		$(foreach d,.venv node_modules tests staticfiles test-artifacts private_media,--ignore=$(d))
+		$(foreach d,.venv node_modules tests staticfiles test-artifacts private_media .bench,--ignore=$(d))
 	$(PY) -m config.messages

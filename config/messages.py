@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "locale"
 # What makemessages skips: environments, installed packages, tests, collected static files.
-IGNORED = [".venv", "node_modules", "tests", "staticfiles", "test-artifacts", "private_media"]
+IGNORED = [".venv", "node_modules", "tests", "staticfiles", "test-artifacts", "private_media", ".bench"]
 
 
 def po_files() -> list[Path]:

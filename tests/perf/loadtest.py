@@ -32,7 +32,9 @@ REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/5"
 USERS = int(os.environ.get("LOADTEST_USERS", "60"))
 SECONDS = int(os.environ.get("LOADTEST_SECONDS", "60"))
 PORT = int(os.environ.get("LOADTEST_PORT", "8765"))
-REVIEWERS, APPLICANTS, PASSWORD = 40, 10, "load-test-2025"
+# Each simulated reviewer its own account: django-otp accepts a code once per account and time step, so two
+# users signing in to one account in the same 30 s would leave the second unverified (sent to the code page).
+REVIEWERS, APPLICANTS, PASSWORD = max(40, USERS), 10, "load-test-2025"
 TOTP_KEY = "3132333435363738393031323334353637383930"  # the load-test reviewers' authenticator key
 ENV = {
     **os.environ,

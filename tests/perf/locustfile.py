@@ -84,18 +84,20 @@ class Reviewer(HttpUser):
             return
         body = f"loadtest-{uuid.uuid4()}"
         token = self.client.cookies.get("csrftoken", "")
+        reference = random.choice(self.targets)
         with self.client.post(
-            f"/review/{random.choice(self.targets)}/notes/",
+            f"/review/{reference}/notes/",
             {"body": body, "csrfmiddlewaretoken": token},
             name="reviewer: post a note",
             allow_redirects=False,
             catch_response=True,
         ) as response:
-            if response.status_code == 302:
+            # Accepted means sent back to the review screen; a redirect elsewhere (the login or code page) is not.
+            if response.status_code == 302 and response.headers.get("Location", "").startswith(f"/review/{reference}/"):
                 ACCEPTED.append(body)
                 response.success()
             else:
-                response.failure(f"note refused: {response.status_code}")
+                response.failure(f"note refused: {response.status_code} {response.headers.get('Location', '')}")
 
 
 class Applicant(HttpUser):

@@ -16,7 +16,6 @@ from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -34,6 +33,7 @@ from ..models import (
 )
 from ..roles import LEAD_REVIEWERS, REVIEWERS
 from ..search import application_search
+from ..templatetags.statuses import status_badge_html
 from ..workflow import ASSIGNABLE, AWAITING_PARK, CLOCK_RUNNING
 from ..working_days import (
     ReviewClock,
@@ -166,7 +166,7 @@ class QueueRow:
     # Worked out once for the page, not by the template for each row (issue 13: the queue's own rendering).
     url: str = ""
     status_label: str = ""
-    status_badge: str = ""  # the markup of applications/includes/_status_badge.html
+    status_badge: str = ""  # templatetags/statuses.status_badge_html, built once per row
     select_label: str = ""
     submitted_on: str = ""
     reviewer: str = ""  # the assigned reviewer's e-mail (or username)
@@ -194,9 +194,7 @@ def queue_rows(applications, *, today: datetime.date, user=None) -> list[QueueRo
                 clock,
                 url=address.replace(placeholder, application.reference),
                 status_label=label,
-                status_badge=format_html(
-                    '<span class="badge rounded-pill status-badge status-{}">{}</span>', application.status, label
-                ),
+                status_badge=status_badge_html(application.status, label),
                 select_label=select % {"ref": application.reference},
                 submitted_on=format_date(application.reference_date) if application.reference_date else "",
                 reviewer=(reviewer.email or reviewer.username) if reviewer else "",

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from catalog.models import Provision, ProvisionVersion, format_date, language_texts_prefetch
-from catalog.selectors import CatalogOnDate, catalog_on
+from catalog.selectors import CatalogOnDate, cached_answer, catalog_on
 
 from ..models import (
     ActivityClaim,
@@ -369,15 +369,16 @@ def claim_notices(
     return notices
 
 
-def latest_changes_request(application: Application) -> ApplicantMessage | None:
-    return (
-        application.messages.filter(kind=ApplicantMessage.Kind.CHANGES_REQUESTED).order_by("-created_at", "-pk").first()
-    )
+def latest_changes_request(messages: list[ApplicantMessage]) -> ApplicantMessage | None:
+    """The latest request for changes among an application's messages (the screen lists them all anyway)."""
+    requests = [m for m in messages if m.kind == ApplicantMessage.Kind.CHANGES_REQUESTED]
+    return max(requests, key=lambda m: (m.created_at, m.pk), default=None)
 
 
 def review_screen(application: Application, *, today: datetime.date, notes_page: int = 1) -> ReviewScreen:
+    # The provision's act is not shown (its label is the appendix and paragraph): not joined.
     claims = list(
-        application.claims.select_related("provision__act", "provision_version__introduced_by", "verdict_by")
+        application.claims.select_related("provision", "provision_version__introduced_by", "verdict_by")
         .prefetch_related(*language_texts_prefetch("provision_version__texts"))
         .order_by("provision__appendix", "provision__paragraph")
     )
@@ -387,7 +388,10 @@ def review_screen(application: Application, *, today: datetime.date, notes_page:
         "introduced_by"
     ):
         versions_by_provision.setdefault(version.provision_id, []).append(version)
-    catalog = catalog_on(application.reference_date)
+    # The same for every application of that reference date until the catalog changes: cached by its revision
+    # (one query instead of two, three in Kazakh or Russian, and no wordings to build).
+    on = application.reference_date
+    catalog = cached_answer("on", on, lambda: catalog_on(on))
     accepted = catalog.accepted_certificate_kinds
 
     numbers = {c.number.strip().upper() for c in certificates}
@@ -400,7 +404,8 @@ def review_screen(application: Application, *, today: datetime.date, notes_page:
     ):
         elsewhere.setdefault(other.number.strip().upper(), []).append(other)
 
-    request = latest_changes_request(application)
+    messages = list(application.messages.select_related("author"))
+    request = latest_changes_request(messages)
     resubmitted = bool(request and application.submitted_at and application.submitted_at > request.created_at)
     snapshot = request.snapshot if resubmitted else {}
     before_claims = snapshot.get("claims", {})
@@ -458,12 +463,13 @@ def review_screen(application: Application, *, today: datetime.date, notes_page:
         approval_problems=approval_problems(application, claims, certificates, catalog),
         own_production=own_production_finding(application, certificates, catalog),
         catalog_effects=list(
-            application.catalog_effects.select_related("change__amends", "change__target_act", "change__approved_by")
+            # What the notice says: the change's summary (its amended or corrected act), title and date.
+            application.catalog_effects.select_related("change__amends", "change__target_act")
         ),
         internal_notes=newest_first_page(
             application.internal_notes.select_related("author").order_by("-created_at", "-pk"), notes_page
         ),
-        messages=list(application.messages.select_related("author")),
+        messages=messages,
         decision=decision,
     )
 

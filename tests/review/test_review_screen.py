@@ -215,3 +215,24 @@ def test_internal_notes_come_fifty_to_a_page_newest_first(client, in_review, rev
     assert len(shown) == 55
     odd = client.get(url, {"notes": hostile})
     assert odd.status_code == 200 and len(odd.context["screen"].internal_notes.items) in (50, 5)
+
+
+@pytest.mark.django_db
+def test_the_catalog_shown_follows_an_editors_change_at_once(client, rev):
+    """The catalog on the reference date is cached by the catalog's revision: an edit shows on the next view."""
+    from catalog.models import LegalAct
+
+    application = submitted_application(on=datetime.date(2023, 10, 5), paragraphs=(1, 2))
+    review.application_take(application=application, user=rev, no_conflict=True)
+    client.force_login(rev)
+    url = reverse("review:application", args=[application.reference])
+    unconfirmed = "The entry into force of 130/NK, 413/NK is not confirmed"
+    assert unconfirmed in client.get(url).content.decode()
+    assert unconfirmed in client.get(url).content.decode()  # from the cache
+
+    act = LegalAct.objects.get(code="413/NK")
+    act.effective_from, act.effective_from_confirmed = datetime.date(2023, 10, 15), True
+    act.save()
+    page = client.get(url).content.decode()
+    assert unconfirmed not in page and "The entry into force of 130/NK is not confirmed" in page
+    assert "the wording in force was the wording of 37/RD, not the one pinned at submission" in page

@@ -1,6 +1,7 @@
 """Point-in-time reads of the catalog: what was in force on a day, and why nothing was."""
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -334,9 +335,11 @@ def publication_check_sentence(check: PublicationCheck | None) -> str:
 CATALOG_CACHE_SECONDS = 24 * 60 * 60
 
 
+@functools.cache
 def _catalog_models_with_history() -> list:
     """Every model of the catalog app with a history (acts, provisions, wordings, their texts in other languages,
-    checks, changes...): any of them may change an answer, and any model added later is covered too."""
+    checks, changes...): any of them may change an answer, and any model added later is covered too. Worked out
+    once per process: each `Model.history` read builds a manager class (django-simple-history's descriptor)."""
     from django.apps import apps
 
     return [
@@ -361,11 +364,29 @@ def catalog_revision() -> str:
         return "-".join(str(value) for value in cursor.fetchone())
 
 
-def cached_answer(kind: str, on: datetime.date, build):
-    """`build()` for the catalog on `on` in the current language, from the cache while the catalog is unchanged."""
-    key = f"catalog:{kind}:{on.isoformat()}:{get_language()}:{catalog_revision()}"
+def cached_answer(kind: str, on: datetime.date, build, *, revision: str | None = None):
+    """`build()` for the catalog on `on` in the current language, from the cache while the catalog is unchanged.
+    Pass `revision` (catalog_revision()) when it was already read for this request."""
+    key = f"catalog:{kind}:{on.isoformat()}:{get_language()}:{revision or catalog_revision()}"
     answer = cache.get(key)
     if answer is None:
         answer = build()
         cache.set(key, answer, CATALOG_CACHE_SECONDS)
     return answer
+
+
+def cached_wordings(provision_ids, *, revision: str | None = None) -> dict[int, list[ProvisionVersion]]:
+    """Every wording of each of these provisions (in their default order), with the act that introduced it: from
+    the cache while the catalog is unchanged (an entry per provision, keyed by the catalog's revision), those not
+    cached yet in one query."""
+    revision = revision or catalog_revision()
+    keys = {pk: f"catalog:wordings:{pk}:{revision}" for pk in set(provision_ids)}
+    found = cache.get_many(list(keys.values())) if keys else {}
+    wordings = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = {pk: [] for pk in keys if pk not in wordings}
+    if missing:
+        for version in ProvisionVersion.objects.filter(provision_id__in=missing).select_related("introduced_by"):
+            missing[version.provision_id].append(version)
+        cache.set_many({keys[pk]: versions for pk, versions in missing.items()}, CATALOG_CACHE_SECONDS)
+        wordings.update(missing)
+    return wordings

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from catalog.models import Provision, ProvisionVersion, format_date, language_texts_prefetch
-from catalog.selectors import CatalogOnDate, cached_answer, catalog_on
+from catalog.selectors import CatalogOnDate, cached_answer, cached_wordings, catalog_on, catalog_revision
 
 from ..models import (
     ActivityClaim,
@@ -383,15 +383,13 @@ def review_screen(application: Application, *, today: datetime.date, notes_page:
         .order_by("provision__appendix", "provision__paragraph")
     )
     certificates = list(application.certificates.select_related("verified_by"))
-    versions_by_provision: dict[int, list[ProvisionVersion]] = {}
-    for version in ProvisionVersion.objects.filter(provision_id__in=[c.provision_id for c in claims]).select_related(
-        "introduced_by"
-    ):
-        versions_by_provision.setdefault(version.provision_id, []).append(version)
-    # The same for every application of that reference date until the catalog changes: cached by its revision
-    # (one query instead of two, three in Kazakh or Russian, and no wordings to build).
+    # What the catalog says changes only when the catalog does: the catalog on the reference date and every
+    # wording of the claimed provisions come from the cache, keyed by the catalog's revision (one query instead
+    # of three, four in Kazakh or Russian, and no wordings to build).
+    revision = catalog_revision()
+    versions_by_provision = cached_wordings([c.provision_id for c in claims], revision=revision)
     on = application.reference_date
-    catalog = cached_answer("on", on, lambda: catalog_on(on))
+    catalog = cached_answer("on", on, lambda: catalog_on(on), revision=revision)
     accepted = catalog.accepted_certificate_kinds
 
     numbers = {c.number.strip().upper() for c in certificates}
@@ -401,6 +399,7 @@ def review_screen(application: Application, *, today: datetime.date, notes_page:
         .filter(normalised__in=numbers)
         .exclude(application__organisation_id=application.organisation_id)
         .select_related("application__organisation")
+        .only("number", "application__reference", "application__organisation__name")  # what the screen names
     ):
         elsewhere.setdefault(other.number.strip().upper(), []).append(other)
 
@@ -463,8 +462,17 @@ def review_screen(application: Application, *, today: datetime.date, notes_page:
         approval_problems=approval_problems(application, claims, certificates, catalog),
         own_production=own_production_finding(application, certificates, catalog),
         catalog_effects=list(
-            # What the notice says: the change's summary (its amended or corrected act), title and date.
-            application.catalog_effects.select_related("change__amends", "change__target_act")
+            # What the notice says: the change's summary (its kind, code, amended or corrected act), title and date.
+            application.catalog_effects.select_related("change__amends", "change__target_act").only(
+                "application",  # the related manager sets it on each row
+                "claims",
+                "change__kind",
+                "change__code",
+                "change__title",
+                "change__approved_at",
+                "change__amends__code",
+                "change__target_act__code",
+            )
         ),
         internal_notes=newest_first_page(
             application.internal_notes.select_related("author").order_by("-created_at", "-pk"), notes_page

@@ -122,6 +122,32 @@ def test_certificate_checks(goods_submitted):
 
 
 @pytest.mark.django_db
+def test_the_page_names_the_other_organisation_with_the_same_number_without_a_query_more(
+    client, django_assert_num_queries, goods_submitted, rev
+):
+    from tests.test_query_counts import REVIEW_SCREEN_QUERIES
+
+    application = review.application_take(application=goods_submitted, user=rev, no_conflict=True)
+    dates = {"issued_on": datetime.date(2020, 1, 1), "valid_until": datetime.date(2027, 1, 1)}
+    add_certificate(application, number="ind-777", kind=CertificateKind.INDUSTRIAL, **dates)
+    others = [
+        submitted_application(organisation=OrganisationFactory(name=f"Copycat {i} LLP"), on=datetime.date(2025, 1, 9))
+        for i in range(2)
+    ]
+    for other in others:
+        add_certificate(other, number="IND-777", **dates)
+    client.force_login(rev)
+    url = reverse("review:application", args=[application.reference])
+    client.get(url)
+    with django_assert_num_queries(REVIEW_SCREEN_QUERIES):
+        page = client.get(url).content.decode()
+    assert "Same number used by another organisation:" in page
+    for other in others:
+        address = reverse("review:application", args=[other.reference])
+        assert f'<a href="{address}">{other.organisation.name} ({other.reference})</a>' in page
+
+
+@pytest.mark.django_db
 def test_kind_accepted_is_unknown_when_the_criteria_then_are_not_recorded(member):
     # 15.03.2021: Appendix 2 before 130/NK, whose wording the catalog does not record.
     application = submitted_application(user=member, on=datetime.date(2021, 3, 15), sells_goods=True)

@@ -349,15 +349,24 @@ def _catalog_models_with_history() -> list:
     ]
 
 
+@functools.cache
+def _revision_tables() -> list[tuple[str, str, str]]:
+    """(primary key column, table, history table) of each catalog model with a history."""
+    return [
+        (model._meta.pk.column, model._meta.db_table, model.history.model._meta.db_table)
+        for model in _catalog_models_with_history()
+    ]
+
+
 def catalog_revision() -> str:
     """Moves whenever the catalog changes: the latest row of each catalog table and of its history (every
     publication, correction, translation, check and deletion writes one), and the latest migration. One query
     (each part reads the end of a primary key index)."""
     quote = connection.ops.quote_name
     parts = []
-    for model in _catalog_models_with_history():
-        parts.append(f"(SELECT MAX({quote(model._meta.pk.column)}) FROM {quote(model._meta.db_table)})")
-        parts.append(f"(SELECT MAX(history_id) FROM {quote(model.history.model._meta.db_table)})")
+    for pk, table, history_table in _revision_tables():
+        parts.append(f"(SELECT MAX({quote(pk)}) FROM {quote(table)})")
+        parts.append(f"(SELECT MAX(history_id) FROM {quote(history_table)})")
     parts.append(f"(SELECT MAX(id) FROM {quote('django_migrations')})")
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts))

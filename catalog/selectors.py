@@ -388,9 +388,11 @@ def cached_wordings(provision_ids, *, revision: str | None = None) -> dict[int, 
     """Every wording of each of these provisions (in their default order), with the act that introduced it: from
     the cache while the catalog is unchanged (an entry per provision, keyed by the catalog's revision), those not
     cached yet in one query."""
+    if not provision_ids:
+        return {}
     revision = revision or catalog_revision()
     keys = {pk: f"catalog:wordings:{pk}:{revision}" for pk in set(provision_ids)}
-    found = cache.get_many(list(keys.values())) if keys else {}
+    found = cache.get_many(list(keys.values()))
     wordings = {pk: found[key] for pk, key in keys.items() if key in found}
     missing = {pk: [] for pk in keys if pk not in wordings}
     if missing:
@@ -399,3 +401,21 @@ def cached_wordings(provision_ids, *, revision: str | None = None) -> dict[int, 
         cache.set_many({keys[pk]: versions for pk, versions in missing.items()}, CATALOG_CACHE_SECONDS)
         wordings.update(missing)
     return wordings
+
+
+def cached_in_bulk(kind: str, queryset, ids, *, revision: str | None = None) -> dict:
+    """`queryset.in_bulk(ids)` for rows of the catalog (acts, provisions, wordings), each from the cache while the
+    catalog is unchanged (an entry per row and `kind`, the shape of `queryset`: keyed by the catalog's revision);
+    those not cached yet in one query."""
+    if not ids:
+        return {}
+    revision = revision or catalog_revision()
+    keys = {pk: f"catalog:{kind}:{pk}:{revision}" for pk in set(ids)}
+    found = cache.get_many(list(keys.values()))
+    rows = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [pk for pk in keys if pk not in rows]
+    if missing:
+        fetched = queryset.in_bulk(missing)
+        cache.set_many({keys[pk]: row for pk, row in fetched.items()}, CATALOG_CACHE_SECONDS)
+        rows.update(fetched)
+    return rows

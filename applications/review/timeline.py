@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import get_history_model_for_model
 
 from catalog.models import LegalAct, Provision, ProvisionVersion, format_date
+from catalog.selectors import cached_in_bulk, catalog_revision
 
 from ..models import (
     ActivityClaim,
@@ -164,9 +165,13 @@ def _entries(application: Application, items: list[tuple], named_by: list[tuple]
             elif f.related_model is LegalAct:
                 act_ids.add(value)
     users = User.objects.in_bulk(user_ids)
-    provisions = Provision.objects.select_related("act").in_bulk(provision_ids)
-    versions = ProvisionVersion.objects.select_related("provision", "introduced_by").in_bulk(version_ids)
-    acts = LegalAct.objects.in_bulk(act_ids)
+    # The catalog's rows from its cache while it is unchanged: one query (its revision) instead of three.
+    revision = catalog_revision() if provision_ids or version_ids or act_ids else None
+    provisions = cached_in_bulk("provision", Provision.objects.select_related("act"), provision_ids, revision=revision)
+    versions = cached_in_bulk(
+        "wording", ProvisionVersion.objects.select_related("provision", "introduced_by"), version_ids, revision=revision
+    )
+    acts = cached_in_bulk("act", LegalAct.objects.all(), act_ids, revision=revision)
     # The only organisation these rows can name is the application's own, already loaded with it.
     organisations = {application.organisation_id: application.organisation}
     lookups = {

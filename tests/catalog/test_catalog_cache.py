@@ -75,3 +75,29 @@ def test_the_wordings_of_provisions_come_from_the_cache_until_one_changes():
     version.text, version.text_recorded = "Corrected from the official publication.", True
     version.save()
     assert cached_wordings(ids)[ids[0]][0].text == "Corrected from the official publication."
+
+
+def test_rows_in_bulk_come_from_the_cache_until_the_catalog_changes():
+    """cached_in_bulk (the timeline's provisions, wordings and acts): as in_bulk, the revision and the rows not
+    cached yet, then the revision only; an edited act shows at once; no ids, no query."""
+    from catalog.models import LegalAct, Provision
+    from catalog.selectors import cached_in_bulk
+
+    ids = list(Provision.objects.order_by("pk").values_list("pk", flat=True)[:3])
+    queryset = Provision.objects.select_related("act")
+    with CaptureQueriesContext(connection) as cold:
+        first = cached_in_bulk("provision", queryset, ids)
+    with CaptureQueriesContext(connection) as warm:
+        second = cached_in_bulk("provision", queryset, ids)
+    assert len(cold) == 2 and len(warm) == 1
+    assert first == second == queryset.in_bulk(ids)
+    assert [str(second[pk]) for pk in ids] == [str(p) for p in queryset.filter(pk__in=ids).order_by("pk")]
+    with CaptureQueriesContext(connection) as none:
+        assert cached_in_bulk("provision", queryset, []) == {}
+    assert len(none) == 0
+
+    act = second[ids[0]].act
+    act.title = "Renamed from the official publication"
+    act.save()
+    assert cached_in_bulk("act", LegalAct.objects.all(), [act.pk])[act.pk].title == act.title
+    assert cached_in_bulk("provision", queryset, ids)[ids[0]].act.title == act.title

@@ -281,31 +281,23 @@ def percentile(values: list[float], share: float) -> float:
 def pages() -> list[tuple[str, str, str]]:
     """(page, user, address) of every page measured."""
     from applications.models import Application, Organisation
-    from applications.workflow import AWAITING_PARK, SEEN_BY_STAFF
 
     application = Application.objects.get(reference=BENCH_REFERENCE)
     organisation = Organisation.objects.order_by("-pk").first()
     name = organisation.name.split("«")[1].split()[0] + " " + organisation.name.split()[-1].rstrip("»")
-    per_page = 25
-    open_count = Application.objects.filter(status__in=AWAITING_PARK).count()
-    all_count = Application.objects.filter(status__in=SEEN_BY_STAFF).count()
-    last_open = max(1, -(-open_count // per_page))
-    last_all = max(1, -(-all_count // per_page))
     only = set(filter(None, os.environ.get("BENCH_PAGES", "").split(",")))  # e.g. BENCH_PAGES=queue,lead_dashboard
-    return [
-        page for page in _all_pages(application, name, organisation, last_open, last_all) if not only or page[0] in only
-    ]
+    return [page for page in _all_pages(application, name, organisation) if not only or page[0] in only]
 
 
-def _all_pages(application, name, organisation, last_open, last_all) -> list[tuple[str, str, str]]:
+def _all_pages(application, name, organisation) -> list[tuple[str, str, str]]:
     ref = application.reference
     return [
         ("queue", "rev0", "/review/"),
         ("queue_status", "rev0", "/review/?status=in_review"),
         ("queue_search_name", "rev0", f"/review/?status=all&q={name}"),
         ("queue_search_bin", "rev0", f"/review/?status=all&q={organisation.bin}"),
-        ("queue_last_page", "rev0", f"/review/?page={last_open}"),
-        ("queue_last_page_all", "rev0", f"/review/?status=all&page={last_all}"),
+        ("queue_last_page", "rev0", "/review/?last=1"),  # the queue's "Last page" link (keyset pages)
+        ("queue_last_page_all", "rev0", "/review/?status=all&last=1"),
         ("review_screen", "rev0", f"/review/{ref}/"),
         ("timeline", "rev0", f"/review/{ref}/timeline/"),
         ("catalog", "", "/catalog/?on=01.06.2024"),

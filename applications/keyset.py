@@ -20,7 +20,7 @@ from functools import reduce
 from operator import or_
 
 from django.db import connection, models
-from django.db.models import Q, QuerySet
+from django.db.models import Expression, F, Q, QuerySet
 
 MAX_CURSOR_LENGTH = 1_000  # a cursor of the queue's sorts is under 200 characters
 
@@ -32,6 +32,7 @@ class Key:
     path: str
     descending: bool
     field: models.Field
+    null: bool  # whether the column can hold NULL in the rows paged (the caller may know better than the field)
 
     @property
     def nulls_after(self) -> bool:
@@ -49,7 +50,7 @@ class Key:
     def decode(self, raw) -> object:
         """The value of a cursor's item, or ValueError when it is not one of this field's type."""
         if raw is None:
-            if not self.field.null:
+            if not self.null:
                 raise ValueError("null")
             return None
         if isinstance(self.field, models.DateField) and not isinstance(self.field, models.DateTimeField):
@@ -65,17 +66,18 @@ class Key:
         if value is None:  # past NULL: the values, when NULL sorts first; nothing, when it sorts last
             return Q(**{f"{self.path}__isnull": False}) if not self.nulls_after else Q(pk__in=[])
         after = Q(**{f"{self.path}__{'lt' if self.descending else 'gt'}": value})
-        return after | Q(**{f"{self.path}__isnull": True}) if self.nulls_after and self.field.null else after
+        return after | Q(**{f"{self.path}__isnull": True}) if self.nulls_after and self.null else after
 
     def same(self, value) -> Q:
         return Q(**{f"{self.path}__isnull": True}) if value is None else Q(**{self.path: value})
 
     def reversed(self) -> "Key":
-        return Key(self.path, not self.descending, self.field)
+        return Key(self.path, not self.descending, self.field, self.null)
 
 
-def keys_of(queryset: QuerySet) -> list[Key]:
-    """The sort of a queryset as keys; it must end in a unique field, so that the order is total."""
+def keys_of(queryset: QuerySet, not_null=frozenset()) -> list[Key]:
+    """The sort of a queryset as keys; it must end in a unique field, so that the order is total. `not_null`
+    names nullable fields that hold no NULL in these rows (a constraint says so)."""
     keys = []
     for item in queryset.query.order_by:
         path = item.lstrip("-")
@@ -83,7 +85,7 @@ def keys_of(queryset: QuerySet) -> list[Key]:
         for name in path.split("__"):
             field = model._meta.get_field(name)
             model = field.related_model or model
-        keys.append(Key(path, item.startswith("-"), field))
+        keys.append(Key(path, item.startswith("-"), field, field.null and path not in not_null))
     if not keys or not keys[-1].field.unique:
         raise ValueError("keyset pagination needs an order that ends in a unique field")
     return keys
@@ -107,8 +109,50 @@ def decode_cursor(keys: list[Key], cursor: str) -> list | None:
         return None
 
 
+class RowAfter(Expression):
+    """(a, b, ...) > (x, y, ...) in SQL's row-value comparison, which both SQLite (3.15+) and PostgreSQL answer
+    from an index on (a, b, ...) by starting the index scan at (x, y, ...). Django 5.2 writes its own tuple
+    lookups out as ORs on SQLite (a > x OR (a = x AND b > y)), which SQLite answers by sorting every row."""
+
+    output_field = models.BooleanField()
+    conditional = True
+
+    def __init__(self, keys: list[Key], values: list):
+        super().__init__()
+        self.columns = [F(key.path) for key in keys]
+        self.fields = [key.field for key in keys]
+        self.values = values
+        self.operator = "<" if keys[0].descending else ">"
+
+    def get_source_expressions(self):
+        return self.columns
+
+    def set_source_expressions(self, expressions):
+        self.columns = expressions
+
+    def as_sql(self, compiler, connection):
+        columns, params = [], []
+        for column in self.columns:
+            sql, column_params = compiler.compile(column)
+            columns.append(sql)
+            params.extend(column_params)
+        params.extend(
+            field.get_db_prep_value(value, connection) for field, value in zip(self.fields, self.values, strict=True)
+        )
+        marks = ", ".join(["%s"] * len(self.values))
+        return f"({', '.join(columns)}) {self.operator} ({marks})", params
+
+
 def after(keys: list[Key], values: list) -> Q:
-    """The rows that sort after the row with these values: (a > x) or (a = x and b > y) or ..."""
+    """The rows that sort after the row with these values: (a > x) or (a = x and b > y) or ..., as one row-value
+    comparison where all keys go one way (the queue's sorts), the row has a value in each, and no NULL sorts
+    after a value (a NULL never compares greater: that is where those rows are, only when NULL sorts first)."""
+    if (
+        len({key.descending for key in keys}) == 1
+        and None not in values
+        and not any(key.null and key.nulls_after for key in keys)
+    ):
+        return Q(RowAfter(keys, values))
     branches = []
     for i, key in enumerate(keys):
         equal = [keys[j].same(values[j]) for j in range(i)]
@@ -126,11 +170,17 @@ class KeysetPage:
 
 
 def keyset_page(
-    queryset: QuerySet, per_page: int, *, after_cursor: str = "", before_cursor: str = "", last: bool = False
+    queryset: QuerySet,
+    per_page: int,
+    *,
+    after_cursor: str = "",
+    before_cursor: str = "",
+    last: bool = False,
+    not_null=frozenset(),
 ) -> KeysetPage:
     """One page of an ordered queryset: the first, the one after or before a cursor, or the last. One query,
-    of at most per_page + 1 rows."""
-    keys = keys_of(queryset)
+    of at most per_page + 1 rows (a second for the first page when the row a link named is gone)."""
+    keys = keys_of(queryset, not_null)
     original = queryset
     backwards = last or bool(before_cursor and not after_cursor)
     cursor = before_cursor if backwards else after_cursor
@@ -146,7 +196,7 @@ def keyset_page(
         queryset = queryset.filter(after(keys_used, values))
     taken = list(queryset[: per_page + 1])
     if not taken and values is not None:  # the row the link named has gone, and nothing is beyond it: the first page
-        return keyset_page(original, per_page)
+        return keyset_page(original, per_page, not_null=not_null)
     more = len(taken) > per_page
     rows = taken[:per_page]
     if backwards:

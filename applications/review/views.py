@@ -111,7 +111,12 @@ def queue(request):
     applications = review_queue(user=request.user, filters=filters, today=today)
     if invalid:
         applications = applications.none()
-    page = queue_page(applications, per_page=data.get("per_page") or 25, params=request.GET)
+    page = queue_page(
+        applications,
+        filters=filters,
+        per_page=data.get("per_page") or 25,
+        params=request.GET,
+    )
     params = request.GET.copy()
     for name in ("after", "before", "last", "page"):
         params.pop(name, None)

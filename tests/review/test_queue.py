@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from applications.applicant.services import application_withdraw
-from applications.models import Status
+from applications.models import Membership, Status
 from applications.review import services as review
 from tests.factories import (
     OrganisationFactory,
@@ -182,39 +182,49 @@ def test_pagination_keeps_the_filters(client, rev):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("status", ["all", "open"])
 @pytest.mark.parametrize("sort", ["due", "-due", "submitted", "-submitted", "reference", "organisation", "status"])
-def test_next_and_previous_walk_every_application_once_in_order_in_every_sort(client, rev, sort):
+def test_next_and_previous_walk_every_application_once_in_order_in_every_sort(client, rev, sort, status):
     """Keyset pages (applications/keyset.py): following "Next" to the end lists every application once, in the
-    order of one long list; "Previous" from the last page walks back the same pages; "Last page" is the end."""
+    order of one long list; "Previous" from the last page walks back the same pages; "Last page" is the end.
+    With all statuses, two drafts withdrawn before they were submitted (no reference date, no clock) are among
+    them, wherever the database sorts an empty date."""
     user = UserFactory()
     names = ["Beta", "Alpha", "Beta", "Gamma", "Alpha"]  # equal names and dates: the reference breaks the tie
-    for i in range(13):
+    for i in range(13 if status == "open" else 11):
         submitted_application(
             organisation=OrganisationFactory(name=f"{names[i % 5]} LLP"),
             user=user,
             on=datetime.date(2025, 2, 3 + i % 4),
         )
+    for name in ("Alpha", "Omega"):
+        member = UserFactory()
+        organisation = OrganisationFactory(name=f"{name} LLP")
+        Membership.objects.create(organisation=organisation, user=member)
+        draft = complete_draft(organisation=organisation, user=member)
+        application_withdraw(application=draft, user=member)
     client.force_login(rev)
-    everything = refs(client.get(URL, {"status": "all", "sort": sort, "per_page": 100}))
+    everything = refs(client.get(URL, {"status": status, "sort": sort, "per_page": 100}))
     assert len(everything) == 13
     # per_page only offers 25, 50 and 100: a smaller page through the selector, as the view calls it.
     from django.http import QueryDict
 
     from applications.review.selectors import QueueFilters, queue_page, review_queue
 
-    queryset = review_queue(user=rev, filters=QueueFilters(status="all", sort=sort), today=datetime.date(2025, 3, 1))
-    pages, page = [], queue_page(queryset, per_page=4, params=QueryDict())
+    filters = QueueFilters(status=status, sort=sort)
+    queryset = review_queue(user=rev, filters=filters, today=datetime.date(2025, 3, 1))
+    pages, page = [], queue_page(queryset, filters=filters, per_page=4, params=QueryDict())
     while True:
         pages.append([a.reference for a in page.applications])
         if not page.next_href:
             break
-        page = queue_page(queryset, per_page=4, params=QueryDict(page.next_href[1:]))
+        page = queue_page(queryset, filters=filters, per_page=4, params=QueryDict(page.next_href[1:]))
     assert [ref for chunk in pages for ref in chunk] == everything and len(pages) == 4
-    last = queue_page(queryset, per_page=4, params=QueryDict("last=1"))  # a full page: the last four
+    last = queue_page(queryset, filters=filters, per_page=4, params=QueryDict("last=1"))  # a full page: the last four
     assert [a.reference for a in last.applications] == everything[-4:] and not last.next_href
     back = []
     while page.previous_href:
-        page = queue_page(queryset, per_page=4, params=QueryDict(page.previous_href[1:]))
+        page = queue_page(queryset, filters=filters, per_page=4, params=QueryDict(page.previous_href[1:]))
         back.insert(0, [a.reference for a in page.applications])
     assert back == pages[:-1]
     assert not page.previous_href and page.next_href
@@ -237,6 +247,20 @@ def test_the_last_page_link_and_a_deep_page_cost_what_the_first_costs(client, re
         client.get(URL + first.context["page"].last_href)
     with django_assert_num_queries(len(CaptureQueries(client, URL))):
         client.get(URL + first.context["page"].next_href)
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_submitted_application_without_its_clock():
+    """The queue's pages rely on it (selectors.QUEUE_NOT_NULL): only a draft, or a withdrawn draft, has none."""
+    from django.db import IntegrityError, transaction
+
+    from applications.models import Application
+
+    application = submitted_application(on=datetime.date(2025, 2, 3))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Application.objects.filter(pk=application.pk).update(clock_from=None)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Application.objects.filter(pk=application.pk).update(reference_date=None)
 
 
 def CaptureQueries(client, address):  # noqa: N802 - reads as the context manager it wraps

@@ -136,6 +136,21 @@ def review_queue(*, user, filters: QueueFilters, today: datetime.date) -> QueryS
 QUEUE_COUNT_LIMIT = 1000
 
 
+# What a queue row shows (queue.html, queue_rows): a row of three tables read without the columns it does not.
+QUEUE_COLUMNS = (
+    "reference",
+    "status",
+    "clock_from",
+    "reference_date",
+    "submission_count",
+    "received_by_other_channel",
+    "organisation__name",
+    "organisation__bin",
+    "assigned_reviewer__email",
+    "assigned_reviewer__username",
+)
+
+
 @dataclass
 class QueuePage:
     """One page of the queue, reached by keyset links (applications/keyset.py): every page costs the same at
@@ -164,7 +179,7 @@ def queue_page(applications: QuerySet, *, filters: QueueFilters, per_page: int, 
     # Only a view that can list withdrawn applications can list one without a clock (a withdrawn draft).
     withdrawn = not (filters.status == OPEN or (filters.status in Status.values and filters.status != Status.WITHDRAWN))
     page = keyset_page(
-        applications,
+        applications.only(*QUEUE_COLUMNS),
         per_page,
         after_cursor=params.get("after", ""),
         before_cursor=params.get("before", ""),
@@ -247,8 +262,14 @@ def queue_rows(applications, *, today: datetime.date, user=None) -> list[QueueRo
 
 def activity_choices() -> list[tuple[str, str]]:
     """Appendix 1 paragraphs of every list act, for the "activity claimed" filter. One query."""
-    provisions = Provision.objects.filter(appendix=1).select_related("act").order_by("act__signed_on", "paragraph")
-    return [(str(p.pk), f"{p.act.code} · {p.label}") for p in provisions]
+    provisions = (
+        Provision.objects.filter(appendix=1)
+        .order_by("act__signed_on", "paragraph")
+        .values_list("pk", "act__code", "appendix", "paragraph")
+    )
+    return [
+        (str(pk), f"{code} · {Provision.label_of(appendix, paragraph)}") for pk, code, appendix, paragraph in provisions
+    ]
 
 
 # --- long lists, newest first: internal notes, the timeline ---------------------------------------------------
@@ -514,8 +535,9 @@ def reviewer_choices() -> list[tuple[str, str]]:
         .objects.filter(groups__name__in=[REVIEWERS, LEAD_REVIEWERS], is_active=True)
         .distinct()
         .order_by("email", "pk")
+        .values_list("pk", "email", "username")
     )
-    return [(str(user.pk), user.email or user.username) for user in users]
+    return [(str(pk), email or username) for pk, email, username in users]
 
 
 # --- the dashboards ---------------------------------------------------------------------------------------

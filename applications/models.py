@@ -275,6 +275,15 @@ class Application(models.Model):
                 fields=["assigned_reviewer", "status", "clock_from", "reference_date"], name="application_workload"
             ),
         ]
+        constraints = [
+            # Submitted once, an application has its reference date and its clock for good; only a draft, or a draft
+            # withdrawn before it was ever submitted, has neither. The queue's pages rely on it (QUEUE_NOT_NULL).
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "withdrawn"])
+                | Q(reference_date__isnull=False, clock_from__isnull=False),
+                name="application_submitted_has_clock",
+            )
+        ]
 
     # The fields the review clock's start follows (working_days.clock_start_of).
     CLOCK_FIELDS = frozenset({"submission_count", "submitted_at", "reference_date"})

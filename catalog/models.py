@@ -253,12 +253,14 @@ class Provision(models.Model):
 
     @property
     def label(self) -> str:
-        if self.paragraph is None:
-            return _("Appendix %(appendix)s (as a whole)") % {"appendix": self.appendix}
-        return _("Appendix %(appendix)s, paragraph %(paragraph)s") % {
-            "appendix": self.appendix,
-            "paragraph": self.paragraph,
-        }
+        return self.label_of(self.appendix, self.paragraph)
+
+    @staticmethod
+    def label_of(appendix: int, paragraph: int | None) -> str:
+        """A provision's label from its numbers (for lists read as values, without building the rows)."""
+        if paragraph is None:
+            return _("Appendix %(appendix)s (as a whole)") % {"appendix": appendix}
+        return _("Appendix %(appendix)s, paragraph %(paragraph)s") % {"appendix": appendix, "paragraph": paragraph}
 
 
 class ProvisionVersionQuerySet(models.QuerySet):

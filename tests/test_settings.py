@@ -42,6 +42,14 @@ def test_production_settings_pass_the_deployment_check():
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
+def test_sessions_are_read_through_a_shared_cache_and_never_through_a_cache_per_process():
+    show = ["shell", "--no-imports", "-c", "from django.conf import settings; print(settings.SESSION_ENGINE)"]
+    shared = manage(*show, **PRODUCTION, DJANGO_CACHE_URL="redis://127.0.0.1:6379/1")
+    assert shared.stdout.strip() == "django.contrib.sessions.backends.cached_db", shared.stderr
+    alone = manage(*show, **PRODUCTION)
+    assert alone.stdout.strip() == "django.contrib.sessions.backends.db", alone.stderr
+
+
 def test_a_missing_secret_key_stops_start_up_with_a_clear_error():
     env = {k: v for k, v in PRODUCTION.items() if k != "DJANGO_SECRET_KEY"}
     result = manage("check", **env)

@@ -5,6 +5,8 @@ import datetime
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +17,18 @@ from ..models import TEXT_MAX, Export, Organisation, Outcome, Status
 from ..permissions import assignable_reviewers
 from .selectors import ALL, OPEN, SORTS
 from .services import MAX_BATCH, NO_CONFLICT_STATEMENT, TICK, VERIFY, Check
+
+SELECTED = mark_safe(" selected")  # noqa: S308 - a constant
+
+
+def options_html(choices, chosen: str) -> SafeString:
+    """The <option> elements of a select, escaped, built in one pass: the queue's selects offer about 130 options
+    (the activities, the reviewers twice), which a template loop renders ten times slower."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, SELECTED if str(value) == chosen else "", label) for value, label in choices),
+    )
 
 
 def text_field(label, *, rows: int, required_message=None, max_length: int = TEXT_MAX) -> forms.CharField:
@@ -78,11 +92,8 @@ class QueueFilterForm(forms.Form):
 
     SELECTS = ["status", "assigned", "activity", "sort", "per_page"]
 
-    def _options(self, name: str) -> list[tuple[str, str, bool]]:
-        """(value, label, selected) of a select, worked out once for the page rather than by the template for each
-        option (the activity and reviewer lists are long)."""
-        chosen = str(self[name].value())
-        return [(value, str(label), str(value) == chosen) for value, label in self.fields[name].choices]
+    def _options(self, name: str) -> SafeString:
+        return options_html(self.fields[name].choices, str(self[name].value()))
 
     @property
     def selects(self) -> list[tuple]:
@@ -90,7 +101,7 @@ class QueueFilterForm(forms.Form):
         return [(self[name], self._options(name)) for name in self.fields if name in self.SELECTS]
 
     @property
-    def decided_by_options(self) -> list[tuple[str, str, bool]]:
+    def decided_by_options(self) -> SafeString:
         return self._options("decided_by")
 
     def more_filters(self):
@@ -299,6 +310,10 @@ class BatchForm(forms.Form):
     def __init__(self, *args, reviewer_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reviewer"].choices = [("", _("Choose a reviewer")), *reviewer_choices]
+
+    @property
+    def reviewer_options(self) -> SafeString:
+        return options_html(self.fields["reviewer"].choices, str(self["reviewer"].value()))
 
     def clean(self):
         data = super().clean()

@@ -56,10 +56,10 @@ from .forms import (
 )
 from .selectors import (
     SORTS,
-    BoundedPaginator,
     QueueFilters,
     activity_choices,
     page_number,
+    queue_page,
     queue_rows,
     review_queue,
     review_screen,
@@ -107,13 +107,18 @@ def queue(request):
     invalid = form.is_bound and not form.is_valid()
     data = form.cleaned_data if form.is_bound else {}
     filters = queue_filters(data)
-    applications = (
-        Application.objects.none() if invalid else review_queue(user=request.user, filters=filters, today=today)
+    applications = review_queue(user=request.user, filters=filters, today=today)
+    if invalid:
+        applications = applications.none()
+    page = queue_page(
+        applications,
+        filters=filters,
+        per_page=data.get("per_page") or 25,
+        params=request.GET,
     )
-    paginator = BoundedPaginator(applications, data.get("per_page") or 25)
-    page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
-    params.pop("page", None)
+    for name in ("after", "before", "last", "page"):
+        params.pop(name, None)
     sort_params = params.copy()
     sort_links = {}
     for base in ("reference", "organisation", "status", "submitted", "due"):
@@ -128,7 +133,7 @@ def queue(request):
             "invalid": invalid,
             "filters": filters,
             "page": page,
-            "rows": queue_rows(page.object_list, today=today, user=request.user),
+            "rows": queue_rows(page.applications, today=today, user=request.user),
             "querystring": params.urlencode(),
             "sort_links": sort_links,
             "today": today,

@@ -3,7 +3,8 @@
     .venv/bin/python tests/perf/loadtest.py        # LOADTEST_USERS=60 LOADTEST_SECONDS=60 to change the load
 
 Needs PostgreSQL and Redis (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/review_loadtest; its
-database <name> is created and filled if missing; REDIS_URL, default redis://127.0.0.1:6379/5). It loads the
+database <name> is created and filled if missing; REDIS_URL, default redis://127.0.0.1:6379/5, the broker;
+DJANGO_CACHE_URL, default redis://127.0.0.1:6379/6, the shared cache). It loads the
 catalog and the demo data, adds 5,000 applications with reviewers and applicants who can log in (tests/perf/
 bench.py's builder), starts gunicorn (3 sync workers) and a Celery worker on Redis, runs locust headless for a
 bounded time with reviewers, applicants and anonymous catalog readers (tests/perf/locustfile.py), prints
@@ -29,6 +30,9 @@ sys.path.insert(0, str(ROOT / "tests" / "perf"))
 
 DATABASE_URL = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/review_loadtest"
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/5"
+# As in production (README): one cache shared by the web processes (the catalog's answers, the dashboards' counts,
+# sessions read through it), in its own Redis database.
+CACHE_URL = os.environ.get("DJANGO_CACHE_URL") or "redis://127.0.0.1:6379/6"
 USERS = int(os.environ.get("LOADTEST_USERS", "60"))
 SECONDS = int(os.environ.get("LOADTEST_SECONDS", "60"))
 PORT = int(os.environ.get("LOADTEST_PORT", "8765"))
@@ -40,6 +44,7 @@ ENV = {
     **os.environ,
     "DATABASE_URL": DATABASE_URL,
     "REDIS_URL": REDIS_URL,
+    "DJANGO_CACHE_URL": CACHE_URL,
     "DJANGO_SETTINGS_MODULE": "tests.perf.bench_settings",
     "PYTHONPATH": str(ROOT),
 }

@@ -11,6 +11,7 @@ import datetime
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from applications.applicant import services
 from applications.applicant.services import application_create
@@ -237,13 +238,13 @@ def test_decided_pages_for_the_applicant(
     assert "Note 0" not in page  # internal notes never reach the applicant
 
 
-# The review screen: 1 session, 2 user, 3 groups, 4 the application with organisation, reviewer and act,
-# 5 claims with provision, pinned wording and who ticked, 6 certificates with who verified, 7 the catalog's
-# revision (every wording of the claimed provisions and the catalog on the reference date are then cached, as
-# count() asked once before), 8 certificates of other organisations with the same numbers, 9 messages (the
-# latest request for changes among them), 10 the decision, 11 the published catalog changes that touched it,
-# with their acts, 12 internal notes, 13 whether the reviewer is a member of the organisation.
-REVIEW_SCREEN_QUERIES = 13
+# The review screen: 1 session, 2 user, 3 groups, 4 the application with organisation, reviewer, act and
+# decision, 5 claims with provision, pinned wording and who ticked, 6 certificates with who verified, 7 the
+# catalog's revision (every wording of the claimed provisions and the catalog on the reference date are then
+# cached, as count() asked once before), 8 certificates of other organisations with the same numbers,
+# 9 messages (the latest request for changes among them), 10 the published catalog changes that touched it,
+# with their acts, 11 internal notes, 12 whether the reviewer is a member of the organisation.
+REVIEW_SCREEN_QUERIES = 12
 
 
 @pytest.mark.parametrize("n", [2, 19])  # claims, certificates, messages and internal notes
@@ -269,11 +270,19 @@ def test_review_screen(client, django_assert_num_queries, member, organisation, 
 def test_review_screen_once_decided(client, django_assert_num_queries, member, organisation, rev, n):
     application = _decided(organisation, member, rev, n)
     client.force_login(rev)
-    count(
+    response = count(
         client,
         django_assert_num_queries,
         REVIEW_SCREEN_QUERIES,
         reverse("review:application", args=[application.reference]),
+    )
+    # The decision, read with the application: its outcome, who and when, and the letter's link.
+    decision = application.decision
+    page = response.content.decode()
+    assert "Decision: Approved" in page and reverse("applications:letter", args=[application.reference]) in page
+    assert (
+        f"{decision.decided_by_name} · {decision.decided_at.astimezone(timezone.get_current_timezone()):%d.%m.%Y %H:%M}"
+        in page
     )
 
 

@@ -432,6 +432,14 @@ def latest_changes_request(messages: list[ApplicantMessage]) -> ApplicantMessage
     return max(requests, key=lambda m: (m.created_at, m.pk), default=None)
 
 
+# What the review screen does not show of a decision (the frozen copies the letter and exports read): the screen's
+# view leaves them out when it reads the decision with the application.
+DECISION_NOT_SHOWN = [
+    f"decision__{name}"
+    for name in ("confirmed_activities", "claimed_activities", "own_production_finding", "addressee_address")
+]
+
+
 def review_screen(application: Application, *, today: datetime.date, notes_page: int = 1) -> ReviewScreen:
     # The provision's act is not shown (its label is the appendix and paragraph): not joined.
     claims = list(
@@ -505,7 +513,8 @@ def review_screen(application: Application, *, today: datetime.date, notes_page:
         for name, value in snapshot.get("fields", {}).items():
             if getattr(application, name) != value:
                 changed_fields.append(str(Application._meta.get_field(name).verbose_name))
-    decision = Decision.objects.filter(application=application).select_related("decided_by").first()
+    # Read with the application when its view asked for it (select_related), else one query.
+    decision = getattr(application, "decision", None)
     return ReviewScreen(
         application=application,
         catalog=catalog,

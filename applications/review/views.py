@@ -55,6 +55,7 @@ from .forms import (
     TakeForm,
 )
 from .selectors import (
+    DECISION_NOT_SHOWN,
     SORTS,
     QueueFilters,
     activity_choices,
@@ -389,7 +390,11 @@ def _application(request, reference: str) -> Application:
 @staff_required
 def screen(request, reference: str):
     """The review screen of one application: what was claimed, the checks, and what the user may do now."""
-    application = _application(request, reference)
+    # With its decision, if any, in the same query (the screen shows its outcome, who, when and why).
+    queryset = Application.objects.select_related("organisation", "assigned_reviewer", "act", "decision").defer(
+        *DECISION_NOT_SHOWN
+    )
+    application = staff_application(request.user, reference, queryset)
     return render(request, "applications/review/application_detail.html", _screen_context(request, application))
 
 

@@ -1,6 +1,7 @@
 """Point-in-time reads of the catalog: what was in force on a day, and why nothing was."""
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -334,9 +335,11 @@ def publication_check_sentence(check: PublicationCheck | None) -> str:
 CATALOG_CACHE_SECONDS = 24 * 60 * 60
 
 
+@functools.cache
 def _catalog_models_with_history() -> list:
     """Every model of the catalog app with a history (acts, provisions, wordings, their texts in other languages,
-    checks, changes...): any of them may change an answer, and any model added later is covered too."""
+    checks, changes...): any of them may change an answer, and any model added later is covered too. Worked out
+    once per process: each `Model.history` read builds a manager class (django-simple-history's descriptor)."""
     from django.apps import apps
 
     return [
@@ -346,26 +349,73 @@ def _catalog_models_with_history() -> list:
     ]
 
 
+@functools.cache
+def _revision_tables() -> list[tuple[str, str, str]]:
+    """(primary key column, table, history table) of each catalog model with a history."""
+    return [
+        (model._meta.pk.column, model._meta.db_table, model.history.model._meta.db_table)
+        for model in _catalog_models_with_history()
+    ]
+
+
 def catalog_revision() -> str:
     """Moves whenever the catalog changes: the latest row of each catalog table and of its history (every
     publication, correction, translation, check and deletion writes one), and the latest migration. One query
     (each part reads the end of a primary key index)."""
     quote = connection.ops.quote_name
     parts = []
-    for model in _catalog_models_with_history():
-        parts.append(f"(SELECT MAX({quote(model._meta.pk.column)}) FROM {quote(model._meta.db_table)})")
-        parts.append(f"(SELECT MAX(history_id) FROM {quote(model.history.model._meta.db_table)})")
+    for pk, table, history_table in _revision_tables():
+        parts.append(f"(SELECT MAX({quote(pk)}) FROM {quote(table)})")
+        parts.append(f"(SELECT MAX(history_id) FROM {quote(history_table)})")
     parts.append(f"(SELECT MAX(id) FROM {quote('django_migrations')})")
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts))
         return "-".join(str(value) for value in cursor.fetchone())
 
 
-def cached_answer(kind: str, on: datetime.date, build):
-    """`build()` for the catalog on `on` in the current language, from the cache while the catalog is unchanged."""
-    key = f"catalog:{kind}:{on.isoformat()}:{get_language()}:{catalog_revision()}"
+def cached_answer(kind: str, on: datetime.date, build, *, revision: str | None = None):
+    """`build()` for the catalog on `on` in the current language, from the cache while the catalog is unchanged.
+    Pass `revision` (catalog_revision()) when it was already read for this request."""
+    key = f"catalog:{kind}:{on.isoformat()}:{get_language()}:{revision or catalog_revision()}"
     answer = cache.get(key)
     if answer is None:
         answer = build()
         cache.set(key, answer, CATALOG_CACHE_SECONDS)
     return answer
+
+
+def cached_wordings(provision_ids, *, revision: str | None = None) -> dict[int, list[ProvisionVersion]]:
+    """Every wording of each of these provisions (in their default order), with the act that introduced it: from
+    the cache while the catalog is unchanged (an entry per provision, keyed by the catalog's revision), those not
+    cached yet in one query."""
+    if not provision_ids:
+        return {}
+    revision = revision or catalog_revision()
+    keys = {pk: f"catalog:wordings:{pk}:{revision}" for pk in set(provision_ids)}
+    found = cache.get_many(list(keys.values()))
+    wordings = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = {pk: [] for pk in keys if pk not in wordings}
+    if missing:
+        for version in ProvisionVersion.objects.filter(provision_id__in=missing).select_related("introduced_by"):
+            missing[version.provision_id].append(version)
+        cache.set_many({keys[pk]: versions for pk, versions in missing.items()}, CATALOG_CACHE_SECONDS)
+        wordings.update(missing)
+    return wordings
+
+
+def cached_in_bulk(kind: str, queryset, ids, *, revision: str | None = None) -> dict:
+    """`queryset.in_bulk(ids)` for rows of the catalog (acts, provisions, wordings), each from the cache while the
+    catalog is unchanged (an entry per row and `kind`, the shape of `queryset`: keyed by the catalog's revision);
+    those not cached yet in one query."""
+    if not ids:
+        return {}
+    revision = revision or catalog_revision()
+    keys = {pk: f"catalog:{kind}:{pk}:{revision}" for pk in set(ids)}
+    found = cache.get_many(list(keys.values()))
+    rows = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [pk for pk in keys if pk not in rows]
+    if missing:
+        fetched = queryset.in_bulk(missing)
+        cache.set_many({keys[pk]: row for pk, row in fetched.items()}, CATALOG_CACHE_SECONDS)
+        rows.update(fetched)
+    return rows

@@ -58,7 +58,6 @@ from .selectors import (
     SORTS,
     QueueFilters,
     activity_choices,
-    newest_first_page,
     page_number,
     queue_page,
     queue_rows,
@@ -67,7 +66,7 @@ from .selectors import (
     reviewer_choices,
     workload,
 )
-from .timeline import application_timeline
+from .timeline import timeline_page
 
 
 def _is_inline(request) -> bool:
@@ -572,15 +571,11 @@ def certificate_scan(request, reference: str, pk: int):
 @staff_required
 def timeline(request, reference: str):
     application = _application(request, reference)
-    entries = application_timeline(application)
+    entries, total = timeline_page(application, page_number(request.GET.get("page")))
     return render(
         request,
         "applications/review/timeline.html",
-        {
-            "application": application,
-            "entries": newest_first_page(entries, page_number(request.GET.get("page"))),
-            "total": len(entries),
-        },
+        {"application": application, "entries": entries, "total": total},
     )
 
 

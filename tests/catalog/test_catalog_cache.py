@@ -50,3 +50,54 @@ def test_a_check_recorded_and_a_wording_corrected_show_at_once(client):
     after = client.get("/api/catalog/", {"on": "2024-06-01"}).json()
     assert after != before
     assert "Corrected from the official publication." in [item["text"] for item in after["activities"]]
+
+
+def test_the_wordings_of_provisions_come_from_the_cache_until_one_changes():
+    """cached_wordings (the review screen's wordings of the claimed provisions): the revision and the wordings not
+    cached yet, then the revision only; a corrected wording shows at once."""
+    from catalog.models import Provision
+    from catalog.selectors import cached_wordings
+
+    ids = list(Provision.objects.filter(appendix=1).order_by("paragraph").values_list("pk", flat=True)[:3])
+    expected = {
+        pk: list(ProvisionVersion.objects.filter(provision_id=pk).select_related("introduced_by")) for pk in ids
+    }
+    with CaptureQueriesContext(connection) as cold:
+        first = cached_wordings(ids)
+    with CaptureQueriesContext(connection) as warm:
+        second = cached_wordings(ids)
+    assert len(cold) == 2 and len(warm) == 1
+    assert first == second == expected and all(expected.values())
+    assert [v.introduced_by.code for v in second[ids[0]]] == [v.introduced_by.code for v in expected[ids[0]]]
+    assert cached_wordings([]) == {}
+
+    version = expected[ids[0]][0]
+    version.text, version.text_recorded = "Corrected from the official publication.", True
+    version.save()
+    assert cached_wordings(ids)[ids[0]][0].text == "Corrected from the official publication."
+
+
+def test_rows_in_bulk_come_from_the_cache_until_the_catalog_changes():
+    """cached_in_bulk (the timeline's provisions, wordings and acts): as in_bulk, the revision and the rows not
+    cached yet, then the revision only; an edited act shows at once; no ids, no query."""
+    from catalog.models import LegalAct, Provision
+    from catalog.selectors import cached_in_bulk
+
+    ids = list(Provision.objects.order_by("pk").values_list("pk", flat=True)[:3])
+    queryset = Provision.objects.select_related("act")
+    with CaptureQueriesContext(connection) as cold:
+        first = cached_in_bulk("provision", queryset, ids)
+    with CaptureQueriesContext(connection) as warm:
+        second = cached_in_bulk("provision", queryset, ids)
+    assert len(cold) == 2 and len(warm) == 1
+    assert first == second == queryset.in_bulk(ids)
+    assert [str(second[pk]) for pk in ids] == [str(p) for p in queryset.filter(pk__in=ids).order_by("pk")]
+    with CaptureQueriesContext(connection) as none:
+        assert cached_in_bulk("provision", queryset, []) == {}
+    assert len(none) == 0
+
+    act = second[ids[0]].act
+    act.title = "Renamed from the official publication"
+    act.save()
+    assert cached_in_bulk("act", LegalAct.objects.all(), [act.pk])[act.pk].title == act.title
+    assert cached_in_bulk("provision", queryset, ids)[ids[0]].act.title == act.title

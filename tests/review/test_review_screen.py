@@ -122,6 +122,32 @@ def test_certificate_checks(goods_submitted):
 
 
 @pytest.mark.django_db
+def test_the_page_names_the_other_organisation_with_the_same_number_without_a_query_more(
+    client, django_assert_num_queries, goods_submitted, rev
+):
+    from tests.test_query_counts import REVIEW_SCREEN_QUERIES
+
+    application = review.application_take(application=goods_submitted, user=rev, no_conflict=True)
+    dates = {"issued_on": datetime.date(2020, 1, 1), "valid_until": datetime.date(2027, 1, 1)}
+    add_certificate(application, number="ind-777", kind=CertificateKind.INDUSTRIAL, **dates)
+    others = [
+        submitted_application(organisation=OrganisationFactory(name=f"Copycat {i} LLP"), on=datetime.date(2025, 1, 9))
+        for i in range(2)
+    ]
+    for other in others:
+        add_certificate(other, number="IND-777", **dates)
+    client.force_login(rev)
+    url = reverse("review:application", args=[application.reference])
+    client.get(url)
+    with django_assert_num_queries(REVIEW_SCREEN_QUERIES):
+        page = client.get(url).content.decode()
+    assert "Same number used by another organisation:" in page
+    for other in others:
+        address = reverse("review:application", args=[other.reference])
+        assert f'<a href="{address}">{other.organisation.name} ({other.reference})</a>' in page
+
+
+@pytest.mark.django_db
 def test_kind_accepted_is_unknown_when_the_criteria_then_are_not_recorded(member):
     # 15.03.2021: Appendix 2 before 130/NK, whose wording the catalog does not record.
     application = submitted_application(user=member, on=datetime.date(2021, 3, 15), sells_goods=True)
@@ -215,3 +241,24 @@ def test_internal_notes_come_fifty_to_a_page_newest_first(client, in_review, rev
     assert len(shown) == 55
     odd = client.get(url, {"notes": hostile})
     assert odd.status_code == 200 and len(odd.context["screen"].internal_notes.items) in (50, 5)
+
+
+@pytest.mark.django_db
+def test_the_catalog_shown_follows_an_editors_change_at_once(client, rev):
+    """The catalog on the reference date is cached by the catalog's revision: an edit shows on the next view."""
+    from catalog.models import LegalAct
+
+    application = submitted_application(on=datetime.date(2023, 10, 5), paragraphs=(1, 2))
+    review.application_take(application=application, user=rev, no_conflict=True)
+    client.force_login(rev)
+    url = reverse("review:application", args=[application.reference])
+    unconfirmed = "The entry into force of 130/NK, 413/NK is not confirmed"
+    assert unconfirmed in client.get(url).content.decode()
+    assert unconfirmed in client.get(url).content.decode()  # from the cache
+
+    act = LegalAct.objects.get(code="413/NK")
+    act.effective_from, act.effective_from_confirmed = datetime.date(2023, 10, 15), True
+    act.save()
+    page = client.get(url).content.decode()
+    assert unconfirmed not in page and "The entry into force of 130/NK is not confirmed" in page
+    assert "the wording in force was the wording of 37/RD, not the one pinned at submission" in page

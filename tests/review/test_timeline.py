@@ -43,8 +43,9 @@ def bump(application, user, n):
 
 
 # session, user, groups; the application; seven history tables (with the declarations of no conflict);
-# users; provisions; wordings; acts named by the rows = 15, whatever the number of history rows.
-TIMELINE_QUERIES = 15
+# users; the catalog's revision (the provisions, wordings and acts named by the rows from the catalog cache) = 13,
+# whatever the number of history rows. The first view after a change to the catalog reads those three (in bulk).
+TIMELINE_QUERIES = 13
 
 
 @pytest.mark.django_db
@@ -61,6 +62,8 @@ def test_constant_queries(client, django_assert_num_queries, in_review, rev, ext
         ]
     )
     client.force_login(rev)
+    with django_assert_num_queries(TIMELINE_QUERIES + 3):  # the catalog's rows not cached yet
+        client.get(reverse("review:timeline", args=[in_review.reference]))
     with django_assert_num_queries(TIMELINE_QUERIES):
         response = client.get(reverse("review:timeline", args=[in_review.reference]))
     count = response.context["total"]
@@ -145,3 +148,24 @@ def test_a_step_is_recorded_as_answered_only_when_its_form_was_valid(client, mem
         assert "Activities kept as a draft (the form showed problems)" in reasons
         assert "Activity kept as a draft" in reasons
         assert "Activities chosen" not in reasons and "Activity claimed" not in reasons
+
+
+@pytest.mark.django_db
+def test_a_page_of_the_timeline_is_that_slice_of_the_whole_worked_out_alike(in_review, rev):
+    """The page works out only its own entries (changes compared, said in words): the same as the whole
+    timeline's, each page the next 50, an address past the end the first page."""
+    from applications.review.timeline import timeline_page
+
+    bump(in_review, rev, 60)
+    in_review.no_conflict_declared = not in_review.no_conflict_declared
+    in_review.save(update_fields=["no_conflict_declared", "updated_at"])
+    whole = application_timeline(in_review)
+    first, total = timeline_page(in_review, 1)
+    second, _ = timeline_page(in_review, 2)
+    assert total == len(whole) > 60
+    assert first.items == whole[:50] and first.has_next and not first.has_previous
+    assert second.items == whole[50:100] and second.has_previous
+    assert timeline_page(in_review, 99)[0].items == whole[:50]
+    assert [(c.field, c.before, c.after) for c in first.items[0].changes] == [
+        ("reviewer declared no conflict of interest", "yes", "no")
+    ]

@@ -181,6 +181,9 @@ def keyset_page(
     """One page of an ordered queryset: the first, the one after or before a cursor, or the last. One query,
     of at most per_page + 1 rows (a second for the first page when the row a link named is gone)."""
     keys = keys_of(queryset, not_null)
+    # Said to the database too: PostgreSQL sorts NULL last, so the last page's backward index scan would otherwise
+    # step over every row without one (5,000 drafts at 100,000 applications: 6 ms) before the first it lists.
+    queryset = queryset.filter(**{f"{key.path}__isnull": False for key in keys if key.path in not_null})
     original = queryset
     backwards = last or bool(before_cursor and not after_cursor)
     cursor = before_cursor if backwards else after_cursor

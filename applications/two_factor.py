@@ -102,14 +102,14 @@ class StaffTwoFactorMiddleware:
 
     def _must_verify(self, request) -> bool:
         user = request.user
-        if not user.is_authenticated or user.is_verified():
+        # Cheapest first: an applicant's roles are read once a request anyway (roles_for keeps them on the user);
+        # resolving the address is only for staff who have not typed their code.
+        if not user.is_authenticated or user.is_verified() or not asks_for_a_second_factor(user):
             return False
         if request.path.startswith((settings.STATIC_URL, "/healthz")):
             return False
         match = getattr(request, "resolver_match", None) or _resolve(request.path_info)
-        if match is not None and match.url_name in self.OPEN:
-            return False
-        return asks_for_a_second_factor(user)
+        return match is None or match.url_name not in self.OPEN
 
 
 def _resolve(path: str):

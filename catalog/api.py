@@ -7,6 +7,7 @@ whether it is official, and the notices are written in `lang`."""
 from django.conf import settings
 from django.http import JsonResponse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from .dates import parse_date
@@ -41,7 +42,11 @@ def catalog_json(request):
     offered = [code for code, _name in settings.LANGUAGES]
     if language not in offered:
         return JsonResponse(
-            {"error": f"Unknown language {language[:20]!r}: use one of {', '.join(offered)}."},
+            # In the request's language (the one asked for is not one we have).
+            {
+                "error": gettext("Unknown language %(language)s: use one of %(offered)s.")
+                % {"language": repr(language[:20]), "offered": ", ".join(offered)}
+            },
             status=400,
             json_dumps_params={"ensure_ascii": False},
         )

@@ -10,6 +10,7 @@ from .selectors import (
     acts_with_status,
     cached_answer,
     catalog_on,
+    catalog_revision,
     compare_catalog,
     latest_publication_check,
     provision_timeline,
@@ -41,12 +42,14 @@ def _date_param(request, name: str, default: datetime.date) -> tuple[datetime.da
 def catalog_on_date(request):
     today = timezone.localdate()
     on, raw, error = _date_param(request, "on", today)
-    catalog, check = cached_answer("page", on, lambda: (catalog_on(on), latest_publication_check()))
+    revision = catalog_revision()
+    catalog, check = cached_answer("page", on, lambda: (catalog_on(on), latest_publication_check()), revision=revision)
     return _render(
         request,
         "catalog/catalog_on_date.html",
         {
             "catalog": catalog,
+            "revision": revision,  # its lists, rendered once per date and language (the template's {% cache %})
             "publication_check": check,
             "today": today,
             "is_today": on == today,

@@ -45,11 +45,31 @@ def test_a_check_recorded_and_a_wording_corrected_show_at_once(client):
     assert client.get("/api/catalog/", {"on": "2024-06-01"}).json()["checked_sentence"] == sentence
 
     version = ProvisionVersion.objects.in_force(on=ON).filter(provision__appendix=1).order_by("pk").first()
+    page = client.get("/catalog/", {"on": "01.06.2024"}).content.decode()  # its lists now in the fragment cache
+    assert version.text in page and "Corrected from the official publication." not in page
     version.text = "Corrected from the official publication."
     version.save()  # as the workbench's correction does, with its history row
     after = client.get("/api/catalog/", {"on": "2024-06-01"}).json()
     assert after != before
     assert "Corrected from the official publication." in [item["text"] for item in after["activities"]]
+    assert "Corrected from the official publication." in client.get("/catalog/", {"on": "01.06.2024"}).content.decode()
+
+
+def test_the_pages_lists_are_rendered_once_per_date_and_language(client, settings):
+    """The page's lists (the template's {% cache %}, keyed by date, language and the catalog's revision)."""
+    from django.utils import translation
+
+    heading = "Appendix 2. Criteria of own production"
+    with translation.override("kk"):
+        in_kazakh = translation.gettext(heading)
+    assert in_kazakh != heading
+    english = client.get("/catalog/", {"on": "01.06.2024"}).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "kk"
+    kazakh = client.get("/catalog/", {"on": "01.06.2024"}).content.decode()
+    assert heading in english and in_kazakh not in english
+    assert in_kazakh in kazakh and heading not in kazakh
+    other_day = client.get("/catalog/", {"on": "01.01.2026"}).content.decode()
+    assert in_kazakh not in other_day  # no list in force on 01.01.2026: not the cached lists of 01.06.2024
 
 
 def test_the_wordings_of_provisions_come_from_the_cache_until_one_changes():

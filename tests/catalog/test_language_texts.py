@@ -100,6 +100,8 @@ def test_the_api_refuses_a_language_it_does_not_offer(client, lang):
     response = client.get("/api/catalog/", {"on": "2025-12-31", "lang": lang})
     assert response.status_code == 400
     assert "Unknown language" in response.json()["error"] and len(response.json()["error"]) < 200
+    in_russian = client.get("/api/catalog/", {"on": "2025-12-31", "lang": lang}, headers={"accept-language": "ru"})
+    assert in_russian.json()["error"].startswith("Неизвестный язык")
 
 
 def test_a_decision_freezes_every_language_recorded_at_the_time(member, organisation, rev):

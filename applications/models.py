@@ -270,6 +270,9 @@ class Application(models.Model):
             # Across statuses, and for two or more statuses at once (the default queue): walked in order, the status
             # read from the index, not from each row (page 40 of the open ones: 15 to 6 ms at 100,000, SQLite).
             models.Index(fields=["clock_from", "reference", "status"], name="application_due_status"),
+            # Every status staff see (the queue's "all"), by due date: without the drafts, whose empty dates PostgreSQL
+            # sorts last, so that the last page's backward scan starts at its first row (5,000 drafts: 6 to 0.03 ms).
+            models.Index(fields=["clock_from", "reference"], condition=~Q(status="draft"), name="application_seen_due"),
             # The dashboards count open applications per reviewer from this index alone (no table row read).
             models.Index(
                 fields=["assigned_reviewer", "status", "clock_from", "reference_date"], name="application_workload"

@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_update_with_history
@@ -33,8 +32,9 @@ OFFICIAL_IN = {"kk": _("Official text in Kazakh"), "ru": _("Official text in Rus
 
 
 def format_date(value: datetime.date | None) -> str:
-    """DD.MM.YYYY, the one date format the product shows."""
-    return date_format(value, "d.m.Y") if value else ""
+    """DD.MM.YYYY, the one date format the product shows, in every language (the date's own day, as Django's
+    date_format(value, "d.m.Y") gives it, written directly: the queue formats two a row)."""
+    return f"{value.day:02d}.{value.month:02d}.{value.year:04d}" if value else ""
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,11 @@
 """Forms of the reviewers' pages. They parse input; the rules live in review/services.py and permissions.py."""
 
 import datetime
+from html import escape
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -18,17 +18,16 @@ from ..permissions import assignable_reviewers
 from .selectors import ALL, OPEN, SORTS
 from .services import MAX_BATCH, NO_CONFLICT_STATEMENT, TICK, VERIFY, Check
 
-SELECTED = mark_safe(" selected")  # noqa: S308 - a constant
-
 
 def options_html(choices, chosen: str) -> SafeString:
-    """The <option> elements of a select, escaped, built in one pass: the queue's selects offer about 130 options
-    (the activities, the reviewers twice), which a template loop renders ten times slower."""
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((value, SELECTED if str(value) == chosen else "", label) for value, label in choices),
-    )
+    """The <option> elements of a select, escaped as Django's escape does (html.escape), in one pass: the queue's
+    selects offer about 130 options (the activities, the reviewers twice), which a template loop, or format_html
+    an option, renders several times slower."""
+    options = []
+    for value, label in choices:
+        selected = " selected" if str(value) == chosen else ""
+        options.append(f'<option value="{escape(str(value))}"{selected}>{escape(str(label))}</option>')
+    return mark_safe("".join(options))  # noqa: S308 - every value and label escaped above
 
 
 def text_field(label, *, rows: int, required_message=None, max_length: int = TEXT_MAX) -> forms.CharField:

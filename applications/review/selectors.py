@@ -233,6 +233,7 @@ def queue_rows(applications, *, today: datetime.date, user=None) -> list[QueueRo
     labels = {value: str(label) for value, label in Status.choices}
     select = _("Select %(ref)s")
     due = _("due %(d)s")
+    badges = {}  # one per status a page
     rows = []
     for application in applications:
         clock = review_clock(application, today)
@@ -245,7 +246,8 @@ def queue_rows(applications, *, today: datetime.date, user=None) -> list[QueueRo
                 clock,
                 url=address.replace(placeholder, application.reference),
                 status_label=label,
-                status_badge=status_badge_html(application.status, label),
+                status_badge=badges.get(application.status)
+                or badges.setdefault(application.status, status_badge_html(application.status, label)),
                 select_label=select % {"ref": application.reference},
                 submitted_on=format_date(application.reference_date) if application.reference_date else "",
                 reviewer=(reviewer.email or reviewer.username) if reviewer else "",

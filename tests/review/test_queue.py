@@ -14,6 +14,7 @@ from tests.factories import (
     UserFactory,
     complete_draft,
     provision,
+    reviewer,
     submitted_application,
 )
 
@@ -480,3 +481,17 @@ def test_each_row_says_what_it_is_in_the_readers_language(client, rev, other_rev
         assert '<span class="text-muted">unassigned</span>' in html
         russian = client.get(URL, {"status": "all"}, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert f'aria-label="Select {a}"' not in russian and "due 28.03.2025" not in russian
+
+
+@pytest.mark.django_db
+def test_what_a_row_shows_is_text_never_markup(client, rev):
+    """The rows are built in Python (templatetags/queue_table.py): a hostile name or e-mail is shown as written."""
+    hostile = '<script>alert("x")</script> & "Co" LLP'
+    application = submitted_application(organisation=OrganisationFactory(name=hostile), on=datetime.date(2025, 3, 3))
+    reviewer_with_markup = reviewer('"><img src=x onerror=alert(1)>@park.kz')
+    review.application_take(application=application, user=reviewer_with_markup, no_conflict=True)
+    client.force_login(rev)
+    page = client.get(URL).content.decode()
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;Co&quot; LLP" in page
+    assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;@park.kz" in page

@@ -1,15 +1,16 @@
 """`make loadtest`: how many requests a second this machine serves, and how fast (issue 13). Run by hand.
 
     .venv/bin/python tests/perf/loadtest.py        # LOADTEST_USERS=60 LOADTEST_SECONDS=60 to change the load
+                                                   # LOADTEST_WORKERS=3: gunicorn's sync workers
 
-Needs PostgreSQL and Redis (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/review_loadtest; its
-database <name> is created and filled if missing; REDIS_URL, default redis://127.0.0.1:6379/5, the broker;
-DJANGO_CACHE_URL, default redis://127.0.0.1:6379/6, the shared cache). It loads the
-catalog and the demo data, adds 5,000 applications with reviewers and applicants who can log in (tests/perf/
-bench.py's builder), starts gunicorn (3 sync workers) and a Celery worker on Redis, runs locust headless for a
-bounded time with reviewers, applicants and anonymous catalog readers (tests/perf/locustfile.py), prints
-requests/s, p50/p95/p99 per page and the errors, and checks that every internal note the server accepted is
-in the database exactly once. It stops what it started. Never point it at a real database.
+Needs PostgreSQL and Redis (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/review_loadtest; its database
+<name> is created and filled if missing; REDIS_URL, default redis://127.0.0.1:6379/5, the broker; DJANGO_CACHE_URL,
+default redis://127.0.0.1:6379/6, the shared cache). It loads the catalog and the demo data, adds 5,000 applications
+with reviewers and applicants who can log in (tests/perf/ bench.py's builder), starts gunicorn (3 sync workers,
+LOADTEST_WORKERS) and a Celery worker on Redis, runs locust headless for a bounded time with reviewers, applicants
+and anonymous catalog readers (tests/perf/locustfile.py), prints requests/s, p50/p95/p99 per page and the errors,
+and checks that every internal note the server accepted is in the database exactly once. It stops what it started.
+Never point it at a real database.
 """
 
 import csv
@@ -36,6 +37,7 @@ CACHE_URL = os.environ.get("DJANGO_CACHE_URL") or "redis://127.0.0.1:6379/6"
 USERS = int(os.environ.get("LOADTEST_USERS", "60"))
 SECONDS = int(os.environ.get("LOADTEST_SECONDS", "60"))
 PORT = int(os.environ.get("LOADTEST_PORT", "8765"))
+WORKERS = int(os.environ.get("LOADTEST_WORKERS", "3"))  # gunicorn's sync workers (the issue's setup: 3)
 # Each simulated reviewer its own account: django-otp accepts a code once per account and time step, so two
 # users signing in to one account in the same 30 s would leave the second unverified (sent to the code page).
 REVIEWERS, APPLICANTS, PASSWORD = max(40, USERS), 10, "load-test-2025"
@@ -177,7 +179,7 @@ def main() -> int:
             str(python.parent / "gunicorn"),
             "config.wsgi",
             "-w",
-            "3",
+            str(WORKERS),
             "-b",
             f"127.0.0.1:{PORT}",
             "--log-level",

@@ -40,6 +40,7 @@ def watch(page):
 def assert_accessible(page) -> None:
     """axe-core finds no serious or critical violation on the page the browser shows now; otherwise fail with
     each rule's id and the elements it found (CSS selectors). Every page recorded in test-artifacts/axe.jsonl."""
+    page.wait_for_load_state()  # a link just clicked: the page it leads to, loaded, not the one it left
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         # Not page.add_script_tag: the pages' Content-Security-Policy (script-src 'self') refuses an inline
         # script, as it should. Evaluated through the browser's devtools protocol, axe-core is not subject to it.

@@ -253,6 +253,7 @@ def test_a_successor_list_entered_by_one_editor_and_published_by_another(on_2_fe
     applicant_page.get_by_role("link", name="Check your answers").click()
     assert_accessible(applicant_page)
     applicant_page.get_by_role("link", name="Continue to the declaration").click()
+    expect(applicant_page).to_have_url(re.compile(r"/declaration/$"))  # axe on the page navigated to, not the last
     assert_accessible(applicant_page)
     applicant_page.get_by_label(re.compile("I confirm that the information in this application is true")).check()
     applicant_page.get_by_role("button", name="Submit application").click()

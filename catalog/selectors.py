@@ -384,38 +384,37 @@ def cached_answer(kind: str, on: datetime.date, build, *, revision: str | None =
     return answer
 
 
-def cached_wordings(provision_ids, *, revision: str | None = None) -> dict[int, list[ProvisionVersion]]:
-    """Every wording of each of these provisions (in their default order), with the act that introduced it: from
-    the cache while the catalog is unchanged (an entry per provision, keyed by the catalog's revision), those not
-    cached yet in one query."""
-    if not provision_ids:
-        return {}
-    revision = revision or catalog_revision()
-    keys = {pk: f"catalog:wordings:{pk}:{revision}" for pk in set(provision_ids)}
-    found = cache.get_many(list(keys.values()))
-    wordings = {pk: found[key] for pk, key in keys.items() if key in found}
-    missing = {pk: [] for pk in keys if pk not in wordings}
-    if missing:
-        for version in ProvisionVersion.objects.filter(provision_id__in=missing).select_related("introduced_by"):
-            missing[version.provision_id].append(version)
-        cache.set_many({keys[pk]: versions for pk, versions in missing.items()}, CATALOG_CACHE_SECONDS)
-        wordings.update(missing)
-    return wordings
-
-
-def cached_in_bulk(kind: str, queryset, ids, *, revision: str | None = None) -> dict:
-    """`queryset.in_bulk(ids)` for rows of the catalog (acts, provisions, wordings), each from the cache while the
-    catalog is unchanged (an entry per row and `kind`, the shape of `queryset`: keyed by the catalog's revision);
-    those not cached yet in one query."""
+def _cached_per_row(kind: str, ids, fetch, revision: str | None) -> dict:
+    """{id: fetch's answer for it}, an entry per id in the cache while the catalog is unchanged (keyed by `kind`
+    and the catalog's revision); `fetch(ids)` reads those not cached yet, in one query."""
     if not ids:
         return {}
     revision = revision or catalog_revision()
     keys = {pk: f"catalog:{kind}:{pk}:{revision}" for pk in set(ids)}
     found = cache.get_many(list(keys.values()))
-    rows = {pk: found[key] for pk, key in keys.items() if key in found}
-    missing = [pk for pk in keys if pk not in rows]
+    answers = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [pk for pk in keys if pk not in answers]
     if missing:
-        fetched = queryset.in_bulk(missing)
-        cache.set_many({keys[pk]: row for pk, row in fetched.items()}, CATALOG_CACHE_SECONDS)
-        rows.update(fetched)
-    return rows
+        fetched = fetch(missing)
+        cache.set_many({keys[pk]: answer for pk, answer in fetched.items()}, CATALOG_CACHE_SECONDS)
+        answers.update(fetched)
+    return answers
+
+
+def cached_wordings(provision_ids, *, revision: str | None = None) -> dict[int, list[ProvisionVersion]]:
+    """Every wording of each of these provisions (in their default order), with the act that introduced it: from
+    the cache while the catalog is unchanged, those not cached yet in one query."""
+
+    def fetch(ids) -> dict[int, list[ProvisionVersion]]:
+        wordings = {pk: [] for pk in ids}
+        for version in ProvisionVersion.objects.filter(provision_id__in=ids).select_related("introduced_by"):
+            wordings[version.provision_id].append(version)
+        return wordings
+
+    return _cached_per_row("wordings", provision_ids, fetch, revision)
+
+
+def cached_in_bulk(kind: str, queryset, ids, *, revision: str | None = None) -> dict:
+    """`queryset.in_bulk(ids)` for rows of the catalog (acts, provisions, wordings), each from the cache while the
+    catalog is unchanged (`kind` names the shape of `queryset`), those not cached yet in one query."""
+    return _cached_per_row(kind, ids, queryset.in_bulk, revision)

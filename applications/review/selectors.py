@@ -170,6 +170,9 @@ class QueuePage:
         return bool(self.previous_href or self.next_href)
 
 
+# The parameters that say which page of a view: links to another sort or view leave them out.
+PAGE_PARAMS = ("after", "before", "last", "page")
+
 # The sort columns that hold no NULL in a view without withdrawn applications (the constraint
 # application_submitted_has_clock): there a page starts from one row-value comparison an index answers.
 QUEUE_NOT_NULL = frozenset({"clock_from", "reference_date"})
@@ -191,7 +194,7 @@ def queue_page(applications: QuerySet, *, filters: QueueFilters, per_page: int, 
     # to count the first 1,001 cost 14 ms at 100,000 applications (a temporary B-tree over two statuses).
     counted = applications.order_by()[: QUEUE_COUNT_LIMIT + 1].count()
     base = params.copy()
-    for name in ("after", "before", "last", "page"):
+    for name in PAGE_PARAMS:
         base.pop(name, None)
 
     def link(**extra) -> str:
@@ -238,6 +241,8 @@ def queue_rows(applications, *, today: datetime.date, user=None) -> list[QueueRo
     for application in applications:
         clock = review_clock(application, today)
         label = labels.get(application.status, application.status)
+        if application.status not in badges:
+            badges[application.status] = status_badge_html(application.status, label)
         # The queue's reviewer column (its rows come with their reviewer); other lists pass no user.
         reviewer = application.assigned_reviewer if user is not None and application.assigned_reviewer_id else None
         rows.append(
@@ -246,8 +251,7 @@ def queue_rows(applications, *, today: datetime.date, user=None) -> list[QueueRo
                 clock,
                 url=address.replace(placeholder, application.reference),
                 status_label=label,
-                status_badge=badges.get(application.status)
-                or badges.setdefault(application.status, status_badge_html(application.status, label)),
+                status_badge=badges[application.status],
                 select_label=select % {"ref": application.reference},
                 submitted_on=format_date(application.reference_date) if application.reference_date else "",
                 reviewer=(reviewer.email or reviewer.username) if reviewer else "",

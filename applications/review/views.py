@@ -56,6 +56,7 @@ from .forms import (
 )
 from .selectors import (
     DECISION_NOT_SHOWN,
+    PAGE_PARAMS,
     SORTS,
     QueueFilters,
     activity_choices,
@@ -118,7 +119,7 @@ def queue(request):
         params=request.GET,
     )
     params = request.GET.copy()
-    for name in ("after", "before", "last", "page"):
+    for name in PAGE_PARAMS:
         params.pop(name, None)
     sort_params = params.copy()
     sort_links = {}
